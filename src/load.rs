@@ -1,0 +1,149 @@
+//! Reading a findings file: bytes → text → typed findings, or located errors.
+//!
+//! The file is refused before parsing if it is too big, not UTF-8, or empty,
+//! so the YAML parser only ever sees plausible input.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::{Diagnostic, Error, SourceFile};
+use crate::model::Findings;
+use crate::yaml::{self, KeyIndex};
+
+/// No findings file comes near this (the Barnet letter is 20 KB); a bigger
+/// file is the wrong file, and refusing it keeps parsing fast.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Where a findings file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    /// The name shown in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(path) => path.display().to_string(),
+            Input::Stdin => "<stdin>".into(),
+        }
+    }
+
+    /// The folder a letter's logo is read from.
+    pub fn dir(&self) -> Option<PathBuf> {
+        match self {
+            Input::Path(path) => {
+                let parent = path.parent().unwrap_or(Path::new(""));
+                Some(if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.into()
+                })
+            }
+            Input::Stdin => None,
+        }
+    }
+}
+
+/// Reads a findings file, refusing one that is too big or not text.
+pub fn read(input: &Input) -> Result<Arc<SourceFile>, Error> {
+    let mut bytes = Vec::new();
+    let limit = MAX_FILE_BYTES as u64 + 1;
+    let result = match input {
+        Input::Path(path) => std::fs::File::open(path)
+            .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+            .map_err(|e| Error::read(path, e)),
+        Input::Stdin => std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::read(Path::new("<stdin>"), e)),
+    };
+    result?;
+    from_bytes(input.name(), bytes)
+}
+
+/// Checks that bytes are a findings file's text.
+pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Error> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{name} is larger than {} KiB, too large to be a findings file",
+            MAX_FILE_BYTES / 1024
+        ))
+        .hint("check that this is the findings file you meant")
+        .into());
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // Lossy decoding keeps the valid prefix byte for byte.
+            let file = SourceFile::new(name, text);
+            let end = file.text[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            Err(Diagnostic::error("the file is not UTF-8 text")
+                .at(&file, Some(at..end))
+                .hint("save the file as UTF-8 (in most editors: Save As, Encoding, UTF-8)")
+                .into())
+        }
+    }
+}
+
+/// Parses a findings file's text into findings and its key index.
+pub fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
+    let has_content = file.text.lines().any(|line| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with('#') && line != "---" && line != "..."
+    });
+    if !has_content {
+        return Err(Diagnostic::error("the file is empty")
+            .at(file, Some(0..0))
+            .hint("run `hmip-letter init` for a findings file to start from")
+            .into());
+    }
+    yaml::parse::<Findings>(file).map_err(Error::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(error: Error) -> Diagnostic {
+        error.diagnostics().remove(0)
+    }
+
+    #[test]
+    fn refuses_big_binary_and_empty_files() {
+        let big = vec![b'#'; MAX_FILE_BYTES + 1];
+        assert!(
+            first(from_bytes("big.yaml".into(), big).unwrap_err())
+                .message
+                .contains("larger")
+        );
+
+        let latin1 = b"area: Ynys M\xf4n\n".to_vec();
+        let d = first(from_bytes("w.yaml".into(), latin1).unwrap_err());
+        assert_eq!(d.message, "the file is not UTF-8 text");
+        assert_eq!(d.line_column(), Some((1, 13)));
+
+        let empty = from_bytes("e.yaml".into(), b"# nothing\n\n".to_vec()).unwrap();
+        assert_eq!(
+            first(parse(&empty).unwrap_err()).message,
+            "the file is empty"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let file = from_bytes("b.yaml".into(), b"\xEF\xBB\xBFarea: x\n".to_vec()).unwrap();
+        assert_eq!(file.text, "area: x\n");
+    }
+}

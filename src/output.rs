@@ -1,0 +1,77 @@
+//! Writing outputs so that a reader never sees half a file.
+//!
+//! Each output is written to a temporary file in the target folder and
+//! renamed into place, which is atomic on the same file system: a PDF viewer
+//! or web server sees the old file or the new one, never a mixture, and when
+//! anything fails the old file is left exactly as it was.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Where an output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Path(PathBuf),
+    Stdout,
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Error::write(path, e);
+    let mut temp = tempfile::Builder::new()
+        .prefix(".hmip-letter-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    #[cfg(unix)]
+    {
+        // Temporary files are private; a letter is for publishing.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
+    }
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to standard output.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::write(Path::new("<stdout>"), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder").join("a.pdf");
+        assert!(write_atomic(&path, b"new").is_err());
+    }
+}

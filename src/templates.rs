@@ -1,0 +1,171 @@
+//! The template files: embedded in the binary, overridden file by file.
+//!
+//! The letter templates (`*.typ.j2`), the layout (`style.typ`) and the
+//! organisation data (`organisation.yaml`) ship inside the binary, so the
+//! tool works with nothing beside it. `--templates DIR` lays a folder over
+//! them: a file in DIR with the same name wins, and new files (another
+//! letter, an image the layout uses) are added. The folder is read once, at
+//! start, so the Typst World never touches the disk for templates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Diagnostic, Error, SourceFile};
+
+/// A template file's name, text, and where it came from.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The file's bytes.
+    pub bytes: Arc<Vec<u8>>,
+    /// The file as a source, when it is UTF-8 text: for minijinja, Typst
+    /// and messages. Its name is the override path or `(embedded) NAME`.
+    pub source: Option<Arc<SourceFile>>,
+}
+
+/// The suffix of letter templates: `sqs.typ.j2` is the letter `sqs`.
+pub const LETTER_SUFFIX: &str = ".typ.j2";
+
+/// The layout module every letter imports.
+pub const STYLE: &str = "style.typ";
+
+/// The organisation data.
+pub const ORGANISATION: &str = "organisation.yaml";
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
+    (STYLE, include_str!("../templates/style.typ")),
+    (ORGANISATION, include_str!("../templates/organisation.yaml")),
+];
+
+/// No template file is anywhere near this; a bigger one is a mistake.
+const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The set of template files in use.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    files: BTreeMap<String, TemplateFile>,
+}
+
+impl Templates {
+    /// The templates built into the binary.
+    pub fn embedded() -> Self {
+        let files = EMBEDDED
+            .iter()
+            .map(|(name, text)| {
+                let file = TemplateFile {
+                    bytes: Arc::new(text.as_bytes().to_vec()),
+                    source: Some(SourceFile::new(format!("(embedded) {name}"), *text)),
+                };
+                (name.to_string(), file)
+            })
+            .collect();
+        Self { files }
+    }
+
+    /// The embedded templates with the files of `dir` laid over them.
+    pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
+        let mut templates = Self::embedded();
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::read(dir, e))?;
+            let path = entry.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            let meta = entry.metadata().map_err(|e| Error::read(&path, e))?;
+            if name.starts_with('.') || !meta.is_file() {
+                continue;
+            }
+            if meta.len() > MAX_TEMPLATE_BYTES {
+                return Err(Diagnostic::error(format!(
+                    "template file {} is larger than {} MiB",
+                    path.display(),
+                    MAX_TEMPLATE_BYTES >> 20
+                ))
+                .into());
+            }
+            let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
+            let display = path.display().to_string();
+            let source = std::str::from_utf8(&bytes)
+                .ok()
+                .map(|t| SourceFile::new(display, t));
+            let is_text =
+                name.ends_with(".typ") || name.ends_with(".j2") || name.ends_with(".yaml");
+            if is_text && source.is_none() {
+                return Err(Diagnostic::error(format!(
+                    "template file {} is not UTF-8 text",
+                    path.display()
+                ))
+                .into());
+            }
+            templates.files.insert(
+                name,
+                TemplateFile {
+                    bytes: Arc::new(bytes),
+                    source,
+                },
+            );
+        }
+        Ok(templates)
+    }
+
+    /// A file by name, e.g. `style.typ`.
+    pub fn get(&self, name: &str) -> Option<&TemplateFile> {
+        self.files.get(name)
+    }
+
+    /// A text file by name.
+    pub fn source(&self, name: &str) -> Option<&Arc<SourceFile>> {
+        self.get(name)?.source.as_ref()
+    }
+
+    /// All files, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &TemplateFile)> {
+        self.files.iter().map(|(name, file)| (name.as_str(), file))
+    }
+
+    /// The letters there are templates for, e.g. `["sqs"]`.
+    pub fn letters(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .filter_map(|name| name.strip_suffix(LETTER_SUFFIX))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_are_all_there() {
+        let templates = Templates::embedded();
+        assert_eq!(templates.letters(), ["sqs"]);
+        assert!(
+            templates
+                .source(STYLE)
+                .unwrap()
+                .text
+                .contains("#let letter(")
+        );
+        assert!(templates.source(ORGANISATION).is_some());
+    }
+
+    #[test]
+    fn a_folder_overrides_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("style.typ"), "// mine").unwrap();
+        std::fs::write(dir.path().join("thematic.typ.j2"), "x").unwrap();
+        let templates = Templates::with_overrides(dir.path()).unwrap();
+        assert_eq!(templates.source(STYLE).unwrap().text, "// mine");
+        assert!(
+            templates
+                .source("sqs.typ.j2")
+                .unwrap()
+                .name
+                .starts_with("(embedded)")
+        );
+        assert_eq!(templates.letters(), ["sqs", "thematic"]);
+    }
+}

@@ -1,0 +1,116 @@
+//! Compiling a letter's Typst source and exporting it, with Typst's errors
+//! turned into located diagnostics.
+//!
+//! A panic inside Typst on odd input must not take the process down (a batch
+//! would lose every other letter), so compile and export run under
+//! `catch_unwind` and a panic becomes an error naming the letter.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::error::{Diagnostic, Severity};
+use crate::world::LetterWorld;
+
+/// Lays out the letter. Warnings come back with the document.
+pub fn compile(world: &LetterWorld) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let warned = guard("typesetting", || typst::compile::<PagedDocument>(world))?;
+    let warnings = convert(world, &warned.warnings);
+    match warned.output {
+        Ok(document) => Ok((document, warnings)),
+        Err(errors) => {
+            let mut all = convert(world, &errors);
+            all.extend(warnings);
+            Err(all)
+        }
+    }
+}
+
+/// How a PDF is written.
+#[derive(Debug, Clone)]
+pub struct PdfSettings {
+    /// The standards the PDF must meet; Typst checks them on export.
+    pub standards: Vec<PdfStandard>,
+    /// The creation date written into the PDF.
+    pub timestamp: Datetime,
+    /// A stable name for this letter, hashed into the PDF's document ID.
+    pub ident: String,
+}
+
+/// Writes the laid-out letter as PDF bytes.
+pub fn pdf(
+    world: &LetterWorld,
+    document: &PagedDocument,
+    settings: &PdfSettings,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let standards = PdfStandards::new(&settings.standards)
+        .map_err(|e| vec![Diagnostic::error(format!("PDF standards: {}", e.message()))])?;
+    let options = PdfOptions {
+        ident: Smart::Custom(settings.ident.clone()),
+        creator: Smart::Custom(Some(format!("hmip-letter {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(settings.timestamp)),
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    guard("writing the PDF", || typst_pdf::pdf(document, &options))?
+        .map_err(|errors| convert(world, &errors))
+}
+
+/// Runs `f`, turning a panic into an error.
+fn guard<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        vec![
+            Diagnostic::error(format!("Typst failed while {stage}: {detail}")).hint(
+                "this is a bug in hmip-letter or Typst; please report it with the findings file",
+            ),
+        ]
+    })
+}
+
+/// Typst's diagnostics as ours, with file names, ranges and the call trace.
+pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut out = match d.severity {
+                TypstSeverity::Error => Diagnostic::error(d.message.to_string()),
+                TypstSeverity::Warning => Diagnostic::warning(d.message.to_string()),
+            };
+            out.severity = match d.severity {
+                TypstSeverity::Error => Severity::Error,
+                TypstSeverity::Warning => Severity::Warning,
+            };
+            if let Some(file) = d.span.id().and_then(|id| world.source_file(id)) {
+                out = out.at(&file, world.range(d.span));
+            }
+            for point in &d.trace {
+                let place = point
+                    .span
+                    .id()
+                    .and_then(|id| world.source_file(id))
+                    .and_then(|f| {
+                        let range = world.range(point.span)?;
+                        let (line, column) = f.line_column(range.start);
+                        Some(format!("{}:{line}:{column}", f.name))
+                    });
+                out.hints.push(match place {
+                    Some(place) => format!("{} at {place}", point.v),
+                    None => point.v.to_string(),
+                });
+            }
+            out.hints.extend(d.hints.iter().map(|h| h.v.to_string()));
+            out
+        })
+        .collect()
+}
