@@ -32,6 +32,8 @@ pub struct LetterContext<'a> {
     pub sender: &'a Person,
     pub cases: u32,
     pub team: &'a str,
+    /// The team for short, e.g. "YOT".
+    pub abbreviation: &'a str,
     pub intro: Option<Vec<Value>>,
     pub context: Option<Vec<Value>>,
     pub summary: Vec<Value>,
@@ -99,6 +101,7 @@ pub fn compose(findings: &Findings, org: &Organisation, draft: bool) -> Value {
         sender: &f.from,
         cases: f.inspection.cases,
         team: &f.inspection.team,
+        abbreviation: &f.inspection.abbreviation,
         intro,
         context,
         summary,

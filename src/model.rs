@@ -99,6 +99,13 @@ pub struct Inspection {
     pub cases: u32,
     /// The team whose cases were examined, e.g. `Barnet Youth Offending Team`.
     pub team: String,
+    /// What the letter calls the team for short, e.g. `YOS`. Default: `YOT`.
+    #[serde(default = "default_abbreviation")]
+    pub abbreviation: String,
+}
+
+fn default_abbreviation() -> String {
+    "YOT".into()
 }
 
 /// The fieldwork dates, e.g. `{from: 2014-06-23, to: 2014-06-25}`.

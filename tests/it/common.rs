@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, LazyLock};
+
+use hmip_letter::{Pipeline, Rendered, Setup, SourceFile, load};
+
+/// The project's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture file's path.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// One pipeline with the embedded templates, shared by the tests.
+pub fn pipeline() -> &'static Pipeline {
+    static PIPELINE: LazyLock<Pipeline> =
+        LazyLock::new(|| Pipeline::new(&Setup::default()).expect("the embedded templates load"));
+    &PIPELINE
+}
+
+/// Renders findings text to a PDF, in process.
+pub fn render_text(name: &str, yaml: &str) -> Result<Rendered, hmip_letter::Error> {
+    let file: Arc<SourceFile> = SourceFile::new(name, yaml);
+    pipeline().render_pdf(file, None)
+}
+
+/// Renders a fixture to a PDF, in process.
+pub fn render_fixture(name: &str) -> Rendered {
+    let input = load::Input::Path(fixture(name));
+    let file = load::read(&input).unwrap();
+    match pipeline().render_pdf(file, input.dir()) {
+        Ok(rendered) => rendered,
+        Err(e) => panic!("{name} did not render: {e}"),
+    }
+}
+
+/// The text of a PDF, as a reader copying it would get it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be extracted")
+}
+
+/// Runs the binary in `dir` with `args`, feeding `stdin`.
+pub fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(input) = stdin {
+        // A command that fails early may not read its input: that is fine.
+        let _ = child.stdin.take().unwrap().write_all(input);
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Standard error of a run, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The files in a folder, sorted by name.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// All whitespace removed, for comparing text that lines were broken in.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `haystack` holds `needle`, ignoring whitespace. Text extractors
+/// put spaces where the font changes (a link, italics, a footnote mark) and
+/// where lines break, so whitespace is not what these tests look at.
+pub fn has(haystack: &str, needle: &str) -> bool {
+    squeeze(haystack).contains(&squeeze(needle))
+}
+
+/// Runs of whitespace made single spaces.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

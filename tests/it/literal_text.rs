@@ -1,0 +1,92 @@
+//! User text is data, never code: arbitrary text placed in a paragraph comes
+//! back out of the PDF exactly as written, except the inline markup.
+
+use proptest::prelude::*;
+
+use crate::common::*;
+
+const BEFORE: &str = "Zqxjv opening marker.";
+const AFTER: &str = "Zqxjv closing marker.";
+
+/// A minimal letter whose second summary paragraph is `text`.
+fn letter_with(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap();
+    format!(
+        "area: Testshire\npublished: 2020-02-03\n\
+         to: {{name: A Person, role: Chair}}\nfrom: {{name: B Person, role: Inspector}}\n\
+         inspection: {{fieldwork: {{from: 2020-01-06, to: 2020-01-08}}, cases: 5, team: Testshire YOT}}\n\
+         summary:\n  - {BEFORE}\n  - {quoted}\n  - {AFTER}\n\
+         commentary: [{{heading: Work, paragraphs: [Fine.]}}]\n\
+         strengths: [Good.]\n\
+         lead_inspector: {{name: C Person, email: c@example.org}}\n"
+    )
+}
+
+/// Pieces that mean something in Typst, minijinja, Markdown or YAML.
+fn awkward() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("#"), Just("$"), Just("@"), Just("<"), Just(">"), Just("\\"), Just("["), Just("]"),
+        Just("*"), Just("_"), Just("`"), Just("~"), Just("--"), Just("---"), Just("..."),
+        Just("//"), Just("/*"), Just("*/"), Just("="), Just("- "), Just("+ "), Just("1. "),
+        Just("\""), Just("'"), Just("{{"), Just("}}"), Just("{%"), Just("%}"), Just("{#"),
+        Just("#set page(width: 2cm)"), Just("#let x = 1;"), Just("$x^2$"), Just("<label>"),
+        Just("@ref"), Just("\\u{41}"), Just("#\"\";"), Just(");"), Just("]["), Just("\n"),
+        Just("\n# "), Just("\n- "), Just("\n1. "), Just("\n> "), Just("\n    "), Just("```"),
+        Just("&amp;"), Just("<b>"), Just("ŵ"), Just("ŷ"), Just("Ελλάδα"), Just("Київ"),
+        Just("é"), Just("–"), Just(" "), Just("("), Just(")"), Just(";"), Just(":"),
+    ]
+    .prop_map(str::to_string)
+}
+
+fn word() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9]{1,8}"
+}
+
+fn paragraph() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop_oneof![3 => awkward(), 2 => word()], 1..24)
+        .prop_map(|pieces| pieces.concat())
+        .prop_filter("not blank", |s| !s.trim().is_empty())
+        // `[^name]` is a footnote mark; undefined ones are errors, tested elsewhere.
+        .prop_filter("no footnote marks", |s| !s.contains("[^"))
+        // `<name@host>` is an email link, whose angle brackets vanish.
+        .prop_filter("no email links", |s| !has_email_autolink(s))
+}
+
+fn has_email_autolink(s: &str) -> bool {
+    s.split('<').skip(1).any(|rest| {
+        rest.split_once('>').is_some_and(|(inside, _)| inside.contains('@') && !inside.contains(' '))
+    })
+}
+
+/// What the format promises to print: the text, less emphasis marks.
+fn printed(text: &str) -> String {
+    squeeze(&text.replace(['*', '_'], ""))
+}
+
+fn between_markers(pdf_text: &str) -> String {
+    let text = squeeze(pdf_text);
+    let start = text.find(&squeeze(BEFORE)).expect("opening marker") + squeeze(BEFORE).len();
+    let end = text.find(&squeeze(AFTER)).expect("closing marker");
+    text[start..end].to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_prints_as_written(text in paragraph()) {
+        let rendered = render_text("prop.yaml", &letter_with(&text))
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let out = between_markers(&pdf_text(&rendered.bytes));
+        prop_assert_eq!(out.replace(['*', '_'], ""), printed(&text), "text: {:?}", text);
+    }
+}
+
+#[test]
+fn typst_and_template_syntax_prints_literally() {
+    let text = r##"#set text(red) #pagebreak() $E = m c^2$ {{ 7+7 }} {% raw %} @fig <lbl> \#x //c /* d "q" 'a' -- --- ... ~ #("x");"##;
+    let rendered = render_text("t.yaml", &letter_with(text)).unwrap();
+    assert_eq!(rendered.pages, 1, "no #pagebreak() ran");
+    let out = between_markers(&pdf_text(&rendered.bytes));
+    assert_eq!(out, squeeze(text));
+}

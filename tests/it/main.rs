@@ -1,0 +1,7 @@
+//! The integration tests: one binary, so the typst crates link once.
+
+mod cli;
+mod common;
+mod letters;
+mod literal_text;
+mod snapshots;

@@ -1,0 +1,17 @@
+//! One snapshot of the generated Typst per fixture: a change to a template
+//! or to the escaping shows up here as a readable diff.
+
+use hmip_letter::load;
+
+use crate::common::*;
+
+#[test]
+fn generated_typst_of_each_fixture() {
+    insta::glob!("../../fixtures", "*.yaml", |path| {
+        let input = load::Input::Path(path.to_path_buf());
+        let file = load::read(&input).unwrap();
+        let letter = pipeline().load(file, input.dir()).unwrap();
+        let source = pipeline().typst_source(&letter, false).unwrap();
+        insta::assert_snapshot!(source.text);
+    });
+}
