@@ -25,15 +25,64 @@ fn letter_with(text: &str) -> String {
 /// Pieces that mean something in Typst, minijinja, Markdown or YAML.
 fn awkward() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("#"), Just("$"), Just("@"), Just("<"), Just(">"), Just("\\"), Just("["), Just("]"),
-        Just("*"), Just("_"), Just("`"), Just("~"), Just("--"), Just("---"), Just("..."),
-        Just("//"), Just("/*"), Just("*/"), Just("="), Just("- "), Just("+ "), Just("1. "),
-        Just("\""), Just("'"), Just("{{"), Just("}}"), Just("{%"), Just("%}"), Just("{#"),
-        Just("#set page(width: 2cm)"), Just("#let x = 1;"), Just("$x^2$"), Just("<label>"),
-        Just("@ref"), Just("\\u{41}"), Just("#\"\";"), Just(");"), Just("]["), Just("\n"),
-        Just("\n# "), Just("\n- "), Just("\n1. "), Just("\n> "), Just("\n    "), Just("```"),
-        Just("&amp;"), Just("<b>"), Just("ŵ"), Just("ŷ"), Just("Ελλάδα"), Just("Київ"),
-        Just("é"), Just("–"), Just(" "), Just("("), Just(")"), Just(";"), Just(":"),
+        Just("#"),
+        Just("$"),
+        Just("@"),
+        Just("<"),
+        Just(">"),
+        Just("\\"),
+        Just("["),
+        Just("]"),
+        Just("*"),
+        Just("_"),
+        Just("`"),
+        Just("~"),
+        Just("--"),
+        Just("---"),
+        Just("..."),
+        Just("//"),
+        Just("/*"),
+        Just("*/"),
+        Just("="),
+        Just("- "),
+        Just("+ "),
+        Just("1. "),
+        Just("\""),
+        Just("'"),
+        Just("{{"),
+        Just("}}"),
+        Just("{%"),
+        Just("%}"),
+        Just("{#"),
+        Just("#set page(width: 2cm)"),
+        Just("#let x = 1;"),
+        Just("$x^2$"),
+        Just("<label>"),
+        Just("@ref"),
+        Just("\\u{41}"),
+        Just("#\"\";"),
+        Just(");"),
+        Just("]["),
+        Just("\n"),
+        Just("\n# "),
+        Just("\n- "),
+        Just("\n1. "),
+        Just("\n> "),
+        Just("\n    "),
+        Just("```"),
+        Just("&amp;"),
+        Just("<b>"),
+        Just("ŵ"),
+        Just("ŷ"),
+        Just("Ελλάδα"),
+        Just("Київ"),
+        Just("é"),
+        Just("–"),
+        Just(" "),
+        Just("("),
+        Just(")"),
+        Just(";"),
+        Just(":"),
     ]
     .prop_map(str::to_string)
 }
@@ -54,7 +103,8 @@ fn paragraph() -> impl Strategy<Value = String> {
 
 fn has_email_autolink(s: &str) -> bool {
     s.split('<').skip(1).any(|rest| {
-        rest.split_once('>').is_some_and(|(inside, _)| inside.contains('@') && !inside.contains(' '))
+        rest.split_once('>')
+            .is_some_and(|(inside, _)| inside.contains('@') && !inside.contains(' '))
     })
 }
 
