@@ -1,9 +1,12 @@
 //! Checks that need more than one value or more than a type: dates in
-//! order, footnotes defined and used, no empty text, a known letter.
+//! order, footnotes defined and used, no empty or placeholder text, a known
+//! letter, a phone number that keeps its leading zero; and warnings for what
+//! is legal but probably a slip.
 //!
 //! Serde has already refused what does not fit the model; what is left here
 //! is what an inspector can get wrong in a well-formed file. Every problem is
-//! reported, not just the first, each at its key path.
+//! reported, not just the first, each at its key path. Warnings never change
+//! the letter.
 
 use std::sync::Arc;
 
@@ -37,82 +40,32 @@ pub fn texts(f: &Findings) -> Vec<TextField<'_>> {
     push(&mut out, "to.role", &f.to.role, TextKind::Plain);
     push(&mut out, "from.name", &f.from.name, TextKind::Plain);
     push(&mut out, "from.role", &f.from.role, TextKind::Plain);
-    push(
-        &mut out,
-        "inspection.team",
-        &f.inspection.team,
-        TextKind::Plain,
-    );
-    push_list(
-        &mut out,
-        "intro",
-        f.intro.as_deref().unwrap_or_default(),
-        TextKind::Prose,
-    );
-    push_list(
-        &mut out,
-        "context",
-        f.context.as_deref().unwrap_or_default(),
-        TextKind::Prose,
-    );
+    push(&mut out, "inspection.team", &f.inspection.team, TextKind::Plain);
+    push_list(&mut out, "intro", f.intro.as_deref().unwrap_or_default(), TextKind::Prose);
+    push_list(&mut out, "context", f.context.as_deref().unwrap_or_default(), TextKind::Prose);
     push_list(&mut out, "summary", &f.summary, TextKind::Prose);
     for (i, area) in f.commentary.iter().enumerate() {
-        push(
-            &mut out,
-            &format!("commentary[{i}].heading"),
-            &area.heading,
-            TextKind::Prose,
-        );
+        push(&mut out, &format!("commentary[{i}].heading"), &area.heading, TextKind::Prose);
         let key = format!("commentary[{i}].paragraphs");
         push_list(&mut out, &key, &area.paragraphs, TextKind::Prose);
     }
     let operational = f.operational_management.as_deref().unwrap_or_default();
-    push_list(
-        &mut out,
-        "operational_management",
-        operational,
-        TextKind::Prose,
-    );
+    push_list(&mut out, "operational_management", operational, TextKind::Prose);
     push_list(&mut out, "strengths", &f.strengths, TextKind::Prose);
     push_list(&mut out, "improvements", &f.improvements, TextKind::Prose);
-    push_list(
-        &mut out,
-        "closing",
-        f.closing.as_deref().unwrap_or_default(),
-        TextKind::Prose,
-    );
+    push_list(&mut out, "closing", f.closing.as_deref().unwrap_or_default(), TextKind::Prose);
     let lead = &f.lead_inspector;
     push(&mut out, "lead_inspector.name", &lead.name, TextKind::Plain);
-    push(
-        &mut out,
-        "lead_inspector.email",
-        &lead.email,
-        TextKind::Plain,
-    );
+    push(&mut out, "lead_inspector.email", &lead.email, TextKind::Plain);
     if let Some(phone) = &lead.phone {
         push(&mut out, "lead_inspector.phone", phone, TextKind::Plain);
     }
     for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
-        push(
-            &mut out,
-            &format!("copy_to[{i}].role"),
-            &row.role,
-            TextKind::Plain,
-        );
-        push_list(
-            &mut out,
-            &format!("copy_to[{i}].names"),
-            &row.names,
-            TextKind::Plain,
-        );
+        push(&mut out, &format!("copy_to[{i}].role"), &row.role, TextKind::Plain);
+        push_list(&mut out, &format!("copy_to[{i}].names"), &row.names, TextKind::Plain);
     }
     for (name, text) in &f.footnotes {
-        push(
-            &mut out,
-            &format!("footnotes.{name}"),
-            text,
-            TextKind::Prose,
-        );
+        push(&mut out, &format!("footnotes.{name}"), text, TextKind::Prose);
     }
     if let Some(logo) = &f.logo {
         push(&mut out, "logo.alt", &logo.alt, TextKind::Plain);
@@ -121,11 +74,7 @@ pub fn texts(f: &Findings) -> Vec<TextField<'_>> {
 }
 
 fn push<'a>(out: &mut Vec<TextField<'a>>, key: &str, text: &'a str, kind: TextKind) {
-    out.push(TextField {
-        key: key.to_string(),
-        text,
-        kind,
-    });
+    out.push(TextField { key: key.to_string(), text, kind });
 }
 
 fn push_list<'a>(out: &mut Vec<TextField<'a>>, key: &str, texts: &'a [String], kind: TextKind) {
@@ -161,10 +110,45 @@ pub fn errors(f: &Findings, at: &Located, letters: &[&str]) -> Vec<Diagnostic> {
                 at.at(Diagnostic::error("text is empty"), &field.key)
                     .hint("write the text, or leave the key out if it is optional"),
             );
+        } else if let Some(d) = placeholder(field.text) {
+            out.push(at.at(d, &field.key));
         }
     }
+    check_phone(at, &mut out);
     check_footnotes(f, at, &mut out);
     out
+}
+
+/// The error for text left as a placeholder by `hmip-letter init`.
+pub fn placeholder(text: &str) -> Option<Diagnostic> {
+    let trimmed = text.trim_start();
+    trimmed.starts_with("TODO").then(|| {
+        let what = trimmed.trim_start_matches("TODO").trim_start_matches([':', ' ']);
+        let message = if what.is_empty() {
+            "placeholder text \"TODO\" has not been replaced".to_string()
+        } else {
+            format!("placeholder text has not been replaced: {what}")
+        };
+        Diagnostic::error(message).hint("replace the whole value, TODO included")
+    })
+}
+
+/// A phone number written as a bare number: other YAML tools read it as an
+/// integer and drop the leading zero (or the `+`).
+fn check_phone(at: &Located, out: &mut Vec<Diagnostic>) {
+    let key = "lead_inspector.phone";
+    let Some(node) = at.index.get(key) else { return };
+    let Some(value) = node.scalar() else { return };
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    let numeric = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    if node.is_plain() && numeric && (value.starts_with('0') || value.starts_with('+')) {
+        let lost = if value.starts_with('+') { "+" } else { "zero" };
+        let d = Diagnostic::error(format!("phone number {value} is written without quotes"))
+            .hint(format!(
+                "write it in quotes, phone: \"{value}\", or YAML tools read it as a number and drop the leading {lost}"
+            ));
+        out.push(at.at(d, key));
+    }
 }
 
 fn check_letter(f: &Findings, at: &Located, letters: &[&str], out: &mut Vec<Diagnostic>) {
@@ -188,9 +172,8 @@ fn check_language(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
     let lang_ok = parts
         .next()
         .is_some_and(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()));
-    let region_ok = parts
-        .next()
-        .is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
+    let region_ok =
+        parts.next().is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
     if !(lang_ok && region_ok && parts.next().is_none()) {
         let d = Diagnostic::error(format!("\"{}\" is not a language tag", f.language))
             .hint("write a language and region such as en-GB or cy-GB");
@@ -201,21 +184,14 @@ fn check_language(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
 fn check_lists(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
     let mut need = |empty: bool, key: &str, what: &str| {
         if empty {
-            out.push(at.at(
-                Diagnostic::error(format!("{key} needs at least one {what}")),
-                key,
-            ));
+            out.push(at.at(Diagnostic::error(format!("{key} needs at least one {what}")), key));
         }
     };
     need(f.summary.is_empty(), "summary", "paragraph");
     need(f.commentary.is_empty(), "commentary", "area");
     need(f.strengths.is_empty(), "strengths", "item");
     for (i, area) in f.commentary.iter().enumerate() {
-        need(
-            area.paragraphs.is_empty(),
-            &format!("commentary[{i}].paragraphs"),
-            "paragraph",
-        );
+        need(area.paragraphs.is_empty(), &format!("commentary[{i}].paragraphs"), "paragraph");
     }
     for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
         need(row.names.is_empty(), &format!("copy_to[{i}].names"), "name");
@@ -274,10 +250,152 @@ fn check_footnotes(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
     for name in f.footnotes.keys() {
         if !notes.used().contains(name) {
             let d = Diagnostic::error(format!("footnote \"{name}\" is defined but never used"))
-                .hint(format!(
-                    "put [^{name}] where the note belongs, or remove it"
-                ));
+                .hint(format!("put [^{name}] where the note belongs, or remove it"));
             out.push(at.at(d, &format!("footnotes.{name}")));
         }
+    }
+}
+
+/// What is legal but probably a slip: a paragraph that stops mid-sentence,
+/// a figure "N of M" that cannot be right, a person twice in the copy list.
+pub fn warnings(f: &Findings, at: &Located) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for field in texts(f) {
+        let is_sentence = field.kind == TextKind::Prose && !field.key.ends_with(".heading");
+        if is_sentence && !field.text.trim().is_empty() && !ends_a_sentence(field.text) {
+            let d = Diagnostic::warning("this paragraph does not end with a full stop")
+                .hint("is it finished? a sentence ends with `.`, `?` or `!`");
+            out.push(at.at(d, &field.key));
+        }
+        if field.kind == TextKind::Prose {
+            for (n, m) in figures(field.text) {
+                let cases = f.inspection.cases;
+                let message = if n > m {
+                    format!("\"{n} of {m}\": the first figure is larger than the second")
+                } else if m > cases {
+                    format!("\"{n} of {m}\": only {cases} cases were examined")
+                } else {
+                    continue;
+                };
+                out.push(at.at(Diagnostic::warning(message), &field.key));
+            }
+        }
+    }
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
+        for (j, name) in row.names.iter().enumerate() {
+            let normal = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = format!("copy_to[{i}].names[{j}]");
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == normal) {
+                let d = Diagnostic::warning(format!("{name} is in the copy list twice"))
+                    .hint(format!("also at `{first}`"));
+                out.push(at.at(d, &key));
+            } else {
+                seen.push((normal, key));
+            }
+        }
+    }
+    out
+}
+
+/// Whether text ends as a sentence does, after closing quotes, brackets,
+/// emphasis marks and footnote marks.
+fn ends_a_sentence(text: &str) -> bool {
+    let mut text = text.trim_end();
+    loop {
+        let before = text;
+        if let Some(start) = text.rfind("[^")
+            && text.ends_with(']')
+        {
+            text = &text[..start];
+        }
+        text = text.trim_end_matches(['"', '\'', '’', '”', ')', ']', '*', '_', ' ']);
+        if text == before {
+            break;
+        }
+    }
+    text.ends_with(['.', '?', '!', '…', ':'])
+}
+
+/// The figures "N of M" and "N out of M" in a text, with number words.
+fn figures(text: &str) -> Vec<(u32, u32)> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(n) = number(word) else { continue };
+        let mut j = i + 1;
+        if words.get(j).map(String::as_str) == Some("out") {
+            j += 1;
+        }
+        if words.get(j).map(String::as_str) != Some("of") {
+            continue;
+        }
+        j += 1;
+        if words.get(j).map(String::as_str) == Some("the") {
+            j += 1;
+        }
+        if let Some(m) = words.get(j).and_then(|w| number(w)) {
+            out.push((n, m));
+        }
+    }
+    out
+}
+
+fn number(word: &str) -> Option<u32> {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    word.parse().ok().or_else(|| WORDS.iter().position(|w| *w == word).map(|n| n as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_with_a_stop_after_quotes_and_notes() {
+        assert!(ends_a_sentence("It was done."));
+        assert!(ends_a_sentence("He said \"yes.\""));
+        assert!(ends_a_sentence("It was *done*."));
+        assert!(ends_a_sentence("It fell to 31%.[^rate]"));
+        assert!(ends_a_sentence("(As planned.)"));
+        assert!(!ends_a_sentence("Staff were"));
+        assert!(!ends_a_sentence("It fell to 31%[^rate]"));
+    }
+
+    #[test]
+    fn figures_are_found_in_words_and_digits() {
+        let text = "in 12 of the 16 relevant cases, 18 out of the 20 cases, three of four, 2014 of";
+        assert_eq!(figures(text), [(12, 16), (18, 20), (3, 4)]);
+    }
+
+    #[test]
+    fn placeholders_name_what_is_missing() {
+        let d = placeholder("TODO: the area inspected").unwrap();
+        assert_eq!(d.message, "placeholder text has not been replaced: the area inspected");
+        assert!(placeholder("Work to do").is_none());
     }
 }

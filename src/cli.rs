@@ -25,6 +25,43 @@ pub struct Cli {
 pub enum Command {
     /// Render a findings file to a PDF letter.
     Render(RenderArgs),
+    /// Check findings files for every problem, without writing anything.
+    Check(CheckArgs),
+    /// Print the JSON Schema of the findings file, for editors.
+    Schema,
+    /// Write a starter findings file to fill in.
+    Init(InitArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The findings files (YAML); `-` reads standard input.
+    #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
+    pub inputs: Vec<Input>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print errors and warnings.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The area inspected, e.g. "Barnet".
+    pub area: Option<String>,
+
+    /// The file to write. Default: the area's name in lowercase, or
+    /// `findings.yaml`.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `render`.
@@ -66,10 +103,7 @@ pub struct SetupArgs {
 
 impl SetupArgs {
     pub fn setup(&self) -> crate::Setup {
-        crate::Setup {
-            templates: self.templates.clone(),
-            font_paths: self.font_paths.clone(),
-        }
+        crate::Setup { templates: self.templates.clone(), font_paths: self.font_paths.clone() }
     }
 }
 

@@ -5,23 +5,32 @@
 //! (bad combination of arguments) comes back as a `clap::Error`, which main
 //! prints and exits with 2.
 
-use crate::cli::{Command, Format, RenderArgs, usage_error};
+use std::path::PathBuf;
+
+use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
 use crate::error::{Diagnostic, Error};
 use crate::load::{self, Input};
 use crate::output::{self, Output};
 use crate::report::DiagnosticFormat;
+use crate::templates::{STARTER, Templates};
 use crate::{Letter, Pipeline};
 
 /// Where commands send what the user should see.
 pub trait Sink {
     /// Errors and warnings, printed in `format`.
     fn diagnostics(&mut self, diagnostics: &[Diagnostic], format: DiagnosticFormat);
+
+    /// A line saying what was done.
+    fn status(&mut self, line: &str);
 }
 
 /// Runs a command. `Ok(true)`: success; `Ok(false)`: errors were reported.
 pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     match command {
         Command::Render(args) => render(args, sink),
+        Command::Check(args) => Ok(check(args, sink)),
+        Command::Schema => Ok(schema(sink)),
+        Command::Init(args) => Ok(init(args, sink)),
     }
 }
 
@@ -45,21 +54,17 @@ pub fn produce_letter(
     format: Format,
 ) -> Result<Produced, Error> {
     let source = pipeline.typst_source(letter, false)?;
-    match format {
-        Format::Typ => Ok(Produced {
-            bytes: source.text.clone().into_bytes(),
-            warnings: Vec::new(),
-        }),
+    let mut warnings = letter.warnings.clone();
+    let bytes = match format {
+        Format::Typ => source.text.clone().into_bytes(),
         Format::Pdf => {
             let world = pipeline.world(letter, source);
             let typeset = pipeline.typeset(&world)?;
-            let bytes = pipeline.pdf(&world, letter, &typeset.document, &[])?;
-            Ok(Produced {
-                bytes,
-                warnings: typeset.warnings,
-            })
+            warnings.extend(typeset.warnings);
+            pipeline.pdf(&world, letter, &typeset.document, &[])?
         }
-    }
+    };
+    Ok(Produced { bytes, warnings })
 }
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
@@ -70,9 +75,7 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         (Some(output), _) => output.clone(),
         (None, Input::Path(path)) => Output::Path(path.with_extension(args.format.extension())),
         (None, Input::Stdin) => {
-            return Err(usage_error(
-                "reading standard input (`-`) needs `-o OUT` (or `-o -`)",
-            ));
+            return Err(usage_error("reading standard input (`-`) needs `-o OUT` (or `-o -`)"));
         }
     };
     if let (Input::Path(input), Output::Path(output)) = (input, &output)
@@ -109,5 +112,96 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
+    }
+}
+
+fn check(args: CheckArgs, sink: &mut dyn Sink) -> bool {
+    let format = args.diagnostic_format;
+    let pipeline = match Pipeline::new(&args.setup.setup()) {
+        Ok(pipeline) => pipeline,
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            return false;
+        }
+    };
+    let mut all_ok = true;
+    for input in &args.inputs {
+        // Typeset in memory too, so a file that passes `check` renders.
+        let diagnostics = match produce(&pipeline, input, Format::Pdf) {
+            Ok(produced) => produced.warnings,
+            Err(error) => error.diagnostics(),
+        };
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        sink.diagnostics(&diagnostics, format);
+        if format == DiagnosticFormat::Human {
+            let summary = match (errors, warnings) {
+                (0, 0) => "ok".to_string(),
+                (0, w) => format!("ok, {}", count(w, "warning")),
+                (e, 0) => count(e, "error"),
+                (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+            };
+            sink.status(&format!("{}: {summary}", input.name()));
+        }
+        all_ok &= errors == 0;
+    }
+    all_ok
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+fn schema(sink: &mut dyn Sink) -> bool {
+    let mut text = serde_json::to_string_pretty(&crate::schema::schema()).unwrap_or_default();
+    text.push('\n');
+    report_result(output::write_stdout(text.as_bytes()), sink)
+}
+
+fn init(args: InitArgs, sink: &mut dyn Sink) -> bool {
+    let templates = Templates::embedded();
+    let mut text = templates.source(STARTER).map(|s| s.text.clone()).unwrap_or_default();
+    if let Some(area) = &args.area {
+        let quoted = serde_json::to_string(area).unwrap_or_default();
+        text = text.replace("area: \"TODO: the area inspected\"", &format!("area: {quoted}"));
+    }
+    let path = args.output.clone().unwrap_or_else(|| match &args.area {
+        Some(area) => PathBuf::from(format!("{}.yaml", slug(area))),
+        None => PathBuf::from("findings.yaml"),
+    });
+    let written = if args.force {
+        output::write_atomic(&path, text.as_bytes())
+    } else if path.exists() {
+        let d = Diagnostic::error(format!("{} already exists", path.display()))
+            .hint("choose another name with -o FILE, or add --force to replace it");
+        Err(Error::from(d))
+    } else {
+        output::write_new(&path, text.as_bytes())
+    };
+    let ok = report_result(written, sink);
+    if ok {
+        let path = path.display();
+        sink.status(&format!(
+            "wrote {path}: replace every TODO, then run `hmip-letter check {path}`"
+        ));
+    }
+    ok
+}
+
+/// "Bath & North East Somerset" → "bath-north-east-somerset".
+fn slug(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> =
+        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() { "findings".into() } else { words.join("-") }
+}
+
+fn report_result(result: Result<(), Error>, sink: &mut dyn Sink) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), DiagnosticFormat::Human);
+            false
+        }
     }
 }

@@ -66,9 +66,7 @@ pub struct LeadContext<'a> {
 /// Builds the template context of a letter. `draft` forces the watermark.
 /// Footnotes must have been checked: an unknown one prints as written.
 pub fn compose(findings: &Findings, org: &Organisation, draft: bool) -> Value {
-    let mut prose = Prose {
-        notes: Footnotes::new(&findings.footnotes),
-    };
+    let mut prose = Prose { notes: Footnotes::new(&findings.footnotes) };
     let f = findings;
     let (lang, region) = split_language(&f.language);
     // Converted in the order the letter prints them, for footnote numbers.
@@ -129,10 +127,7 @@ pub fn compose(findings: &Findings, org: &Organisation, draft: bool) -> Value {
 pub fn split_language(tag: &str) -> (String, Option<String>) {
     let mut parts = tag.split(['-', '_']);
     let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
-    let region = parts
-        .next()
-        .filter(|r| r.len() == 2)
-        .map(|r| r.to_ascii_uppercase());
+    let region = parts.next().filter(|r| r.len() == 2).map(|r| r.to_ascii_uppercase());
     (lang, region)
 }
 

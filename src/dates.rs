@@ -29,13 +29,7 @@ pub fn format_range(from: Date, to: Date, style: DateStyle) -> String {
             to.year()
         )
     } else {
-        format!(
-            "{}-{} {} {}",
-            day(from, style),
-            day(to, style),
-            to.month(),
-            to.year()
-        )
+        format!("{}-{} {} {}", day(from, style), day(to, style), to.month(), to.year())
     }
 }
 
@@ -65,62 +59,23 @@ mod tests {
 
     #[test]
     fn ordinal_dates() {
-        assert_eq!(
-            format_date(date!(2014 - 07 - 16), DateStyle::Ordinal),
-            "16th July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 01), DateStyle::Ordinal),
-            "1st July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 02), DateStyle::Ordinal),
-            "2nd July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 03), DateStyle::Ordinal),
-            "3rd July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 11), DateStyle::Ordinal),
-            "11th July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 12), DateStyle::Ordinal),
-            "12th July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 13), DateStyle::Ordinal),
-            "13th July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 21), DateStyle::Ordinal),
-            "21st July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 22), DateStyle::Ordinal),
-            "22nd July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 23), DateStyle::Ordinal),
-            "23rd July 2014"
-        );
-        assert_eq!(
-            format_date(date!(2014 - 07 - 31), DateStyle::Ordinal),
-            "31st July 2014"
-        );
+        assert_eq!(format_date(date!(2014 - 07 - 16), DateStyle::Ordinal), "16th July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 01), DateStyle::Ordinal), "1st July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 02), DateStyle::Ordinal), "2nd July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 03), DateStyle::Ordinal), "3rd July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 11), DateStyle::Ordinal), "11th July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 12), DateStyle::Ordinal), "12th July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 13), DateStyle::Ordinal), "13th July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 21), DateStyle::Ordinal), "21st July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 22), DateStyle::Ordinal), "22nd July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 23), DateStyle::Ordinal), "23rd July 2014");
+        assert_eq!(format_date(date!(2014 - 07 - 31), DateStyle::Ordinal), "31st July 2014");
     }
 
     #[test]
     fn plain_dates() {
-        assert_eq!(
-            format_date(date!(2016 - 05 - 11), DateStyle::Plain),
-            "11 May 2016"
-        );
-        assert_eq!(
-            format_date(date!(2016 - 05 - 01), DateStyle::Plain),
-            "1 May 2016"
-        );
+        assert_eq!(format_date(date!(2016 - 05 - 11), DateStyle::Plain), "11 May 2016");
+        assert_eq!(format_date(date!(2016 - 05 - 01), DateStyle::Plain), "1 May 2016");
     }
 
     #[test]
@@ -131,10 +86,7 @@ mod tests {
             format_range(date!(2014 - 06 - 23), date!(2014 - 06 - 25), o),
             "23rd-25th June 2014"
         );
-        assert_eq!(
-            format_range(date!(2016 - 04 - 04), date!(2016 - 04 - 07), p),
-            "4-7 April 2016"
-        );
+        assert_eq!(format_range(date!(2016 - 04 - 04), date!(2016 - 04 - 07), p), "4-7 April 2016");
         assert_eq!(
             format_range(date!(2014 - 06 - 30), date!(2014 - 07 - 02), o),
             "30th June-2nd July 2014"
@@ -143,9 +95,6 @@ mod tests {
             format_range(date!(2014 - 12 - 30), date!(2015 - 01 - 02), p),
             "30 December 2014-2 January 2015"
         );
-        assert_eq!(
-            format_range(date!(2014 - 06 - 23), date!(2014 - 06 - 23), o),
-            "23rd June 2014"
-        );
+        assert_eq!(format_range(date!(2014 - 06 - 23), date!(2014 - 06 - 23), o), "23rd June 2014");
     }
 }

@@ -23,10 +23,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        Arc::new(Self {
-            name: name.into(),
-            text: text.into(),
-        })
+        Arc::new(Self { name: name.into(), text: text.into() })
     }
 
     /// The 1-based line and column of a byte offset, counting characters.
@@ -84,10 +81,7 @@ impl Diagnostic {
 
     /// A warning with only a message.
     pub fn warning(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(message)
-        }
+        Self { severity: Severity::Warning, ..Self::error(message) }
     }
 
     /// Places the diagnostic in a file.
@@ -159,17 +153,11 @@ pub enum Error {
 
 impl Error {
     pub fn read(path: &Path, source: io::Error) -> Self {
-        Error::Read {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Read { path: path.to_path_buf(), source }
     }
 
     pub fn write(path: &Path, source: io::Error) -> Self {
-        Error::Write {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Write { path: path.to_path_buf(), source }
     }
 
     /// The diagnostics to print: the located ones, or this error as one.
@@ -230,12 +218,7 @@ mod tests {
     #[test]
     fn one_line_form() {
         let file = SourceFile::new("f.yaml", "area: 1\n");
-        let d = Diagnostic::error("expected text")
-            .at(&file, Some(6..7))
-            .key("area");
-        assert_eq!(
-            d.to_string(),
-            "f.yaml:1:7: error: expected text (at `area`)"
-        );
+        let d = Diagnostic::error("expected text").at(&file, Some(6..7)).key("area");
+        assert_eq!(d.to_string(), "f.yaml:1:7: error: expected text (at `area`)");
     }
 }

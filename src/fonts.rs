@@ -30,24 +30,14 @@ pub struct Fonts {
 }
 
 static EMBEDDED_FONTS: LazyLock<Arc<Fonts>> = LazyLock::new(|| {
-    let fonts: Vec<Font> = EMBEDDED
-        .iter()
-        .flat_map(|data| Font::iter(Bytes::new(*data)))
-        .collect();
-    assert_eq!(
-        fonts.len(),
-        EMBEDDED.len(),
-        "an embedded font failed to parse"
-    );
+    let fonts: Vec<Font> = EMBEDDED.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+    assert_eq!(fonts.len(), EMBEDDED.len(), "an embedded font failed to parse");
     Arc::new(Fonts::from_fonts(fonts))
 });
 
 impl Fonts {
     fn from_fonts(fonts: Vec<Font>) -> Self {
-        Self {
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-        }
+        Self { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
     }
 
     /// The embedded fonts, parsed on first use and shared after.
@@ -69,10 +59,7 @@ impl Fonts {
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| {
                     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-                    matches!(
-                        ext.to_ascii_lowercase().as_str(),
-                        "ttf" | "otf" | "ttc" | "otc"
-                    )
+                    matches!(ext.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
                 })
                 .collect();
             paths.sort();
@@ -94,9 +81,7 @@ impl Fonts {
 
     /// Whether any font can draw `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|font| font.info().coverage.contains(c as u32))
+        self.fonts.iter().any(|font| font.info().coverage.contains(c as u32))
     }
 }
 

@@ -26,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod templates;
 pub mod typeset;
 pub mod world;
@@ -70,6 +71,8 @@ pub struct Letter {
     pub index: KeyIndex,
     /// The folder the findings file is in, if it came from a file.
     pub dir: Option<PathBuf>,
+    /// What is legal but probably a slip.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A letter laid out, with Typst's warnings.
@@ -87,20 +90,14 @@ impl Pipeline {
         };
         let templates = Arc::new(templates);
         let org_file = templates.source(ORGANISATION).ok_or_else(|| {
-            Error::from(Diagnostic::error(format!(
-                "the template files have no {ORGANISATION}"
-            )))
+            Error::from(Diagnostic::error(format!("the template files have no {ORGANISATION}")))
         })?;
-        let (organisation, _) = yaml::parse::<Organisation>(org_file)?;
+        let (organisation, _) =
+            yaml::parse::<Organisation>(org_file).map_err(|failure| Error::from(failure.first))?;
         let fonts = fonts::Fonts::with_paths(&setup.font_paths)?;
         let shared = Shared::new(&templates, fonts);
         let env = render::environment(templates.clone());
-        Ok(Self {
-            templates,
-            env,
-            organisation,
-            shared,
-        })
+        Ok(Self { templates, env, organisation, shared })
     }
 
     /// The template files in use.
@@ -111,20 +108,13 @@ impl Pipeline {
     /// Parses and checks a findings file. `dir` is the folder it is in.
     pub fn load(&self, file: Arc<SourceFile>, dir: Option<PathBuf>) -> Result<Letter, Error> {
         let (findings, index) = load::parse(&file)?;
-        let located = check::Located {
-            file: &file,
-            index: &index,
-        };
+        let located = check::Located { file: &file, index: &index };
         let errors = check::errors(&findings, &located, &self.templates.letters());
+        let warnings = check::warnings(&findings, &located);
         if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
+            return Err(Error::Invalid(errors.into_iter().chain(warnings).collect()));
         }
-        Ok(Letter {
-            file,
-            findings,
-            index,
-            dir,
-        })
+        Ok(Letter { file, findings, index, dir, warnings })
     }
 
     /// The Typst source of a letter, named after its findings file.
@@ -132,11 +122,7 @@ impl Pipeline {
         let context = compose::compose(&letter.findings, &self.organisation, draft);
         let name = format!("{}{LETTER_SUFFIX}", letter.findings.letter);
         let text = render::render(&self.env, &self.templates, &name, &context)?;
-        let stem = letter
-            .file
-            .name
-            .strip_suffix(".yaml")
-            .unwrap_or(&letter.file.name);
+        let stem = letter.file.name.strip_suffix(".yaml").unwrap_or(&letter.file.name);
         Ok(SourceFile::new(format!("{stem}.typ (generated)"), text))
     }
 
@@ -180,11 +166,8 @@ impl Pipeline {
         let world = self.world(&letter, source);
         let typeset = self.typeset(&world)?;
         let bytes = self.pdf(&world, &letter, &typeset.document, &[])?;
-        Ok(Rendered {
-            bytes,
-            pages: typeset.document.pages().len(),
-            warnings: typeset.warnings,
-        })
+        let warnings = letter.warnings.iter().cloned().chain(typeset.warnings).collect();
+        Ok(Rendered { bytes, pages: typeset.document.pages().len(), warnings })
     }
 }
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::model::Findings;
-use crate::yaml::{self, KeyIndex};
+use crate::schema;
+use crate::yaml::{self, KeyIndex, NodeKind};
 
 /// No findings file comes near this (the Barnet letter is 20 KB); a bigger
 /// file is the wrong file, and refusing it keeps parsing fast.
@@ -36,11 +37,7 @@ impl Input {
         match self {
             Input::Path(path) => {
                 let parent = path.parent().unwrap_or(Path::new(""));
-                Some(if parent.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    parent.into()
-                })
+                Some(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.into() })
             }
             Input::Stdin => None,
         }
@@ -85,10 +82,7 @@ pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, E
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             // Lossy decoding keeps the valid prefix byte for byte.
             let file = SourceFile::new(name, text);
-            let end = file.text[at..]
-                .chars()
-                .next()
-                .map_or(at, |c| at + c.len_utf8());
+            let end = file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             Err(Diagnostic::error("the file is not UTF-8 text")
                 .at(&file, Some(at..end))
                 .hint("save the file as UTF-8 (in most editors: Save As, Encoding, UTF-8)")
@@ -109,7 +103,15 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
             .hint("run `hmip-letter init` for a findings file to start from")
             .into());
     }
-    yaml::parse::<Findings>(file).map_err(Error::from)
+    yaml::parse::<Findings>(file).map_err(|failure| {
+        // serde stops at the first problem of shape; the schema finds them all.
+        let not_a_mapping = failure.index.root().is_some_and(|r| r.kind != NodeKind::Mapping);
+        let all = match (failure.shape || not_a_mapping) && failure.index.is_complete() {
+            true => schema::check_shape(file, &failure.index),
+            false => Vec::new(),
+        };
+        Error::Invalid(if all.is_empty() { vec![failure.first] } else { all })
+    })
 }
 
 #[cfg(test)]
@@ -123,11 +125,7 @@ mod tests {
     #[test]
     fn refuses_big_binary_and_empty_files() {
         let big = vec![b'#'; MAX_FILE_BYTES + 1];
-        assert!(
-            first(from_bytes("big.yaml".into(), big).unwrap_err())
-                .message
-                .contains("larger")
-        );
+        assert!(first(from_bytes("big.yaml".into(), big).unwrap_err()).message.contains("larger"));
 
         let latin1 = b"area: Ynys M\xf4n\n".to_vec();
         let d = first(from_bytes("w.yaml".into(), latin1).unwrap_err());
@@ -135,10 +133,7 @@ mod tests {
         assert_eq!(d.line_column(), Some((1, 13)));
 
         let empty = from_bytes("e.yaml".into(), b"# nothing\n\n".to_vec()).unwrap();
-        assert_eq!(
-            first(parse(&empty).unwrap_err()).message,
-            "the file is empty"
-        );
+        assert_eq!(first(parse(&empty).unwrap_err()).message, "the file is empty");
     }
 
     #[test]

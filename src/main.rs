@@ -17,6 +17,10 @@ impl Sink for Terminal {
     fn diagnostics(&mut self, diagnostics: &[Diagnostic], format: DiagnosticFormat) {
         report::print(diagnostics, format);
     }
+
+    fn status(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
 }
 
 fn main() -> ExitCode {

@@ -56,11 +56,7 @@ pub struct Footnotes<'a> {
 impl<'a> Footnotes<'a> {
     /// Footnotes defined by the `footnotes:` key of a findings file.
     pub fn new(texts: &'a BTreeMap<String, String>) -> Self {
-        Self {
-            texts,
-            used: Vec::new(),
-            unknown: Vec::new(),
-        }
+        Self { texts, used: Vec::new(), unknown: Vec::new() }
     }
 
     /// The names used so far, in order of first use.
@@ -94,11 +90,7 @@ impl<'a> Footnotes<'a> {
 /// (and `notes` records the unknown name).
 pub fn to_typst(text: &str, mut notes: Option<&mut Footnotes>) -> String {
     let mut out = Writer::new(text);
-    let options = if notes.is_some() {
-        Options::ENABLE_OLD_FOOTNOTES
-    } else {
-        Options::empty()
-    };
+    let options = if notes.is_some() { Options::ENABLE_OLD_FOOTNOTES } else { Options::empty() };
     let mut events = Parser::new_ext(text, options).into_offset_iter();
     while let Some((event, range)) = events.next() {
         match event {
@@ -164,11 +156,7 @@ impl Inline {
         match tag {
             Tag::Emphasis => Some(Inline::Emphasis),
             Tag::Strong => Some(Inline::Strong),
-            Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            } => {
+            Tag::Link { link_type, dest_url, .. } => {
                 let url = dest_url.as_ref();
                 match link_type {
                     LinkType::Inline | LinkType::Autolink if is_web_url(url) => {
@@ -219,13 +207,7 @@ struct Writer<'s> {
 
 impl<'s> Writer<'s> {
     fn new(source: &'s str) -> Self {
-        Self {
-            source,
-            pos: 0,
-            out: String::new(),
-            pending: String::new(),
-            open: Vec::new(),
-        }
+        Self { source, pos: 0, out: String::new(), pending: String::new(), open: Vec::new() }
     }
 
     /// Queues the source from `pos` to `end` as literal text.
@@ -327,10 +309,7 @@ mod tests {
             typst(r#"that *"There was"*."#),
             "#\"that \";#emph[#\"\\\"There was\\\"\";]#\".\";"
         );
-        assert_eq!(
-            typst(r#"that "*There*"."#),
-            "#\"that \\\"\";#emph[#\"There\";]#\"\\\".\";"
-        );
+        assert_eq!(typst(r#"that "*There*"."#), "#\"that \\\"\";#emph[#\"There\";]#\"\\\".\";");
     }
 
     #[test]

@@ -32,13 +32,16 @@ pub struct Findings {
     /// When and what was inspected.
     pub inspection: Inspection,
     /// The summary: one or more paragraphs.
+    #[schemars(length(min = 1))]
     pub summary: Vec<String>,
     /// The commentary, one entry per area of work, numbered 1, 2, 3...
+    #[schemars(length(min = 1))]
     pub commentary: Vec<CommentaryArea>,
     /// Paragraphs about operational management; the section is left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operational_management: Option<Vec<String>>,
     /// Key strengths: one or more items.
+    #[schemars(length(min = 1))]
     pub strengths: Vec<String>,
     /// Areas requiring improvement: zero or more items.
     #[serde(default)]
@@ -125,6 +128,7 @@ pub struct CommentaryArea {
     /// The heading, e.g. `Protecting the public`.
     pub heading: String,
     /// The paragraphs, numbered 1.1, 1.2...
+    #[schemars(length(min = 1))]
     pub paragraphs: Vec<String>,
 }
 
@@ -160,6 +164,7 @@ pub struct CopyEntry {
     /// The role, e.g. `YJB link staff`.
     pub role: String,
     /// The people in that role.
+    #[schemars(length(min = 1))]
     pub names: Vec<String>,
 }
 
@@ -230,39 +235,26 @@ impl IsoDate {
         let shape_ok = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shape_ok {
-            return Err(format!(
-                "expected a date written YYYY-MM-DD, found \"{text}\""
-            ));
+            return Err(format!("expected a date written YYYY-MM-DD, found \"{text}\""));
         }
         let year: i32 = text[0..4].parse().map_err(|_| "bad year".to_string())?;
         let month: u8 = text[5..7].parse().map_err(|_| "bad month".to_string())?;
         let day: u8 = text[8..10].parse().map_err(|_| "bad day".to_string())?;
         let month = time::Month::try_from(month)
             .map_err(|_| format!("{text} is not a date: there is no month {month}"))?;
-        time::Date::from_calendar_date(year, month, day)
-            .map(IsoDate)
-            .map_err(|_| {
-                let days = time::util::days_in_month(month, year);
-                format!("{text} is not a date: {month} {year} has {days} days")
-            })
+        time::Date::from_calendar_date(year, month, day).map(IsoDate).map_err(|_| {
+            let days = time::util::days_in_month(month, year);
+            format!("{text} is not a date: {month} {year} has {days} days")
+        })
     }
 }
 
 impl fmt::Display for IsoDate {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let d = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            d.year(),
-            u8::from(d.month()),
-            d.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
     }
 }
 
@@ -300,10 +292,7 @@ mod tests {
 
     #[test]
     fn real_dates_parse() {
-        assert_eq!(
-            IsoDate::parse("2014-07-16").unwrap().to_string(),
-            "2014-07-16"
-        );
+        assert_eq!(IsoDate::parse("2014-07-16").unwrap().to_string(), "2014-07-16");
         assert!(IsoDate::parse("2016-02-29").is_ok());
     }
 
@@ -317,11 +306,7 @@ mod tests {
             IsoDate::parse("2014-13-01").unwrap_err(),
             "2014-13-01 is not a date: there is no month 13"
         );
-        assert!(
-            IsoDate::parse("16/07/2014")
-                .unwrap_err()
-                .contains("YYYY-MM-DD")
-        );
+        assert!(IsoDate::parse("16/07/2014").unwrap_err().contains("YYYY-MM-DD"));
         assert!(IsoDate::parse("2014-7-16").is_err());
     }
 }

@@ -35,14 +35,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     {
         // Temporary files are private; a letter is for publishing.
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        let _ = temp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
     }
     temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to a new file at `path`, refusing to replace one that
+/// exists (checked by the rename itself, so there is no race).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Error::write(path, e);
+    let mut temp = tempfile::Builder::new()
+        .prefix(".hmip-letter-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    temp.persist_noclobber(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
 
@@ -65,6 +84,16 @@ mod tests {
         std::fs::write(&path, b"old").unwrap();
         write_atomic(&path, b"new").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.yaml");
+        write_new(&path, b"one").unwrap();
+        assert!(write_new(&path, b"two").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

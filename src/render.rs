@@ -42,8 +42,7 @@ pub fn environment(templates: Arc<Templates>) -> Environment<'static> {
         if !typst || value.is_safe() {
             return minijinja::escape_formatter(out, state, value);
         }
-        out.write_str(&typst_markup(value)?)
-            .map_err(minijinja::Error::from)
+        out.write_str(&typst_markup(value)?).map_err(minijinja::Error::from)
     });
     env.add_filter("typst", |value: Value| -> Result<Value, minijinja::Error> {
         Ok(Value::from_safe_string(typst_code(&value)?))
@@ -75,10 +74,7 @@ fn typst_markup(value: &Value) -> Result<String, minijinja::Error> {
     }
     Err(minijinja::Error::new(
         ErrorKind::InvalidOperation,
-        format!(
-            "cannot print a {} as text; loop over it or use a filter",
-            value.kind()
-        ),
+        format!("cannot print a {} as text; loop over it or use a filter", value.kind()),
     ))
 }
 
@@ -90,11 +86,7 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
         ValueKind::Bool => value.is_true().to_string(),
         ValueKind::Number => {
             let text = value.to_string();
-            if text.parse::<f64>().is_ok_and(f64::is_finite) {
-                text
-            } else {
-                "none".into()
-            }
+            if text.parse::<f64>().is_ok_and(f64::is_finite) { text } else { "none".into() }
         }
         ValueKind::String => string_literal(value.as_str().unwrap_or_default()),
         ValueKind::Seq | ValueKind::Iterable => {
@@ -111,11 +103,7 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
                     typst_code(&item)?
                 ));
             }
-            if entries.is_empty() {
-                "(:)".into()
-            } else {
-                format!("({})", entries.join(", "))
-            }
+            if entries.is_empty() { "(:)".into() } else { format!("({})", entries.join(", ")) }
         }
         other => {
             return Err(minijinja::Error::new(
@@ -133,12 +121,8 @@ pub fn render(
     name: &str,
     context: &Value,
 ) -> Result<String, Diagnostic> {
-    let template = env
-        .get_template(name)
-        .map_err(|e| template_error(&e, templates))?;
-    template
-        .render(context)
-        .map_err(|e| template_error(&e, templates))
+    let template = env.get_template(name).map_err(|e| template_error(&e, templates))?;
+    template.render(context).map_err(|e| template_error(&e, templates))
 }
 
 /// A template error, pointing at the template file and line.
@@ -149,9 +133,7 @@ fn template_error(error: &minijinja::Error, templates: &Templates) -> Diagnostic
         let range = error.range().or_else(|| {
             let line = error.line()?;
             let start = line_start(&file.text, line);
-            let end = file.text[start..]
-                .find('\n')
-                .map_or(file.text.len(), |i| start + i);
+            let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
             Some(start..end)
         });
         diagnostic = diagnostic.at(file, range);
@@ -168,9 +150,7 @@ fn line_start(text: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    text.match_indices('\n')
-        .nth(line - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
+    text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
 }
 
 #[cfg(test)]
@@ -188,35 +168,22 @@ mod tests {
     #[test]
     fn values_become_string_literals() {
         let (env, templates) = env_with("t.typ.j2", "a {{ x }} b {{ n }}");
-        let out = render(
-            &env,
-            &templates,
-            "t.typ.j2",
-            &context! { x => "#set \"q\" \\", n => 3 },
-        )
-        .unwrap();
+        let out = render(&env, &templates, "t.typ.j2", &context! { x => "#set \"q\" \\", n => 3 })
+            .unwrap();
         assert_eq!(out, "a #\"#set \\\"q\\\" \\\\\"; b #\"3\";");
     }
 
     #[test]
     fn template_syntax_in_values_is_not_run() {
         let (env, templates) = env_with("t.typ.j2", "{{ x }}");
-        let out = render(
-            &env,
-            &templates,
-            "t.typ.j2",
-            &context! { x => "{{ 7 * 7 }}" },
-        )
-        .unwrap();
+        let out = render(&env, &templates, "t.typ.j2", &context! { x => "{{ 7 * 7 }}" }).unwrap();
         assert_eq!(out, "#\"{{ 7 * 7 }}\";");
     }
 
     #[test]
     fn safe_values_pass_and_filters_write_code() {
-        let (env, templates) = env_with(
-            "t.typ.j2",
-            "{{ s }}|{{ v|typst }}|{{ u|link }}|{{ e|mailto }}",
-        );
+        let (env, templates) =
+            env_with("t.typ.j2", "{{ s }}|{{ v|typst }}|{{ u|link }}|{{ e|mailto }}");
         let ctx = context! {
             s => Value::from_safe_string("#emph[x]".into()),
             v => vec![Value::from(1), Value::from("a"), Value::from(true)],

@@ -45,9 +45,7 @@ pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) {
     let stderr = io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if format == DiagnosticFormat::Short || !color {
-        let _ = stderr
-            .lock()
-            .write_all(to_string(diagnostics, format).as_bytes());
+        let _ = stderr.lock().write_all(to_string(diagnostics, format).as_bytes());
         return;
     }
     let (files, reports) = prepare(diagnostics);
@@ -120,9 +118,6 @@ mod tests {
     fn short_form_is_one_line() {
         let file = SourceFile::new("letter.yaml", "area: Barnet\n");
         let d = Diagnostic::warning("odd").at(&file, Some(6..12));
-        assert_eq!(
-            to_string(&[d], DiagnosticFormat::Short),
-            "letter.yaml:1:7: warning: odd\n"
-        );
+        assert_eq!(to_string(&[d], DiagnosticFormat::Short), "letter.yaml:1:7: warning: odd\n");
     }
 }

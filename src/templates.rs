@@ -32,10 +32,14 @@ pub const STYLE: &str = "style.typ";
 /// The organisation data.
 pub const ORGANISATION: &str = "organisation.yaml";
 
+/// The findings file `hmip-letter init` writes.
+pub const STARTER: &str = "starter.yaml";
+
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
     (STYLE, include_str!("../templates/style.typ")),
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
+    (STARTER, include_str!("../templates/starter.yaml")),
 ];
 
 /// No template file is anywhere near this; a bigger one is a mistake.
@@ -87,9 +91,7 @@ impl Templates {
             }
             let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
             let display = path.display().to_string();
-            let source = std::str::from_utf8(&bytes)
-                .ok()
-                .map(|t| SourceFile::new(display, t));
+            let source = std::str::from_utf8(&bytes).ok().map(|t| SourceFile::new(display, t));
             let is_text =
                 name.ends_with(".typ") || name.ends_with(".j2") || name.ends_with(".yaml");
             if is_text && source.is_none() {
@@ -99,13 +101,7 @@ impl Templates {
                 ))
                 .into());
             }
-            templates.files.insert(
-                name,
-                TemplateFile {
-                    bytes: Arc::new(bytes),
-                    source,
-                },
-            );
+            templates.files.insert(name, TemplateFile { bytes: Arc::new(bytes), source });
         }
         Ok(templates)
     }
@@ -127,10 +123,7 @@ impl Templates {
 
     /// The letters there are templates for, e.g. `["sqs"]`.
     pub fn letters(&self) -> Vec<&str> {
-        self.files
-            .keys()
-            .filter_map(|name| name.strip_suffix(LETTER_SUFFIX))
-            .collect()
+        self.files.keys().filter_map(|name| name.strip_suffix(LETTER_SUFFIX)).collect()
     }
 }
 
@@ -142,13 +135,7 @@ mod tests {
     fn embedded_templates_are_all_there() {
         let templates = Templates::embedded();
         assert_eq!(templates.letters(), ["sqs"]);
-        assert!(
-            templates
-                .source(STYLE)
-                .unwrap()
-                .text
-                .contains("#let letter(")
-        );
+        assert!(templates.source(STYLE).unwrap().text.contains("#let letter("));
         assert!(templates.source(ORGANISATION).is_some());
     }
 
@@ -159,13 +146,7 @@ mod tests {
         std::fs::write(dir.path().join("thematic.typ.j2"), "x").unwrap();
         let templates = Templates::with_overrides(dir.path()).unwrap();
         assert_eq!(templates.source(STYLE).unwrap().text, "// mine");
-        assert!(
-            templates
-                .source("sqs.typ.j2")
-                .unwrap()
-                .name
-                .starts_with("(embedded)")
-        );
+        assert!(templates.source("sqs.typ.j2").unwrap().name.starts_with("(embedded)"));
         assert_eq!(templates.letters(), ["sqs", "thematic"]);
     }
 }

@@ -95,15 +95,11 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
                 out = out.at(&file, world.range(d.span));
             }
             for point in &d.trace {
-                let place = point
-                    .span
-                    .id()
-                    .and_then(|id| world.source_file(id))
-                    .and_then(|f| {
-                        let range = world.range(point.span)?;
-                        let (line, column) = f.line_column(range.start);
-                        Some(format!("{}:{line}:{column}", f.name))
-                    });
+                let place = point.span.id().and_then(|id| world.source_file(id)).and_then(|f| {
+                    let range = world.range(point.span)?;
+                    let (line, column) = f.line_column(range.start);
+                    Some(format!("{}:{line}:{column}", f.name))
+                });
                 out.hints.push(match place {
                     Some(place) => format!("{} at {place}", point.v),
                     None => point.v.to_string(),

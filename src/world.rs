@@ -64,12 +64,7 @@ impl Shared {
                 sources.insert(id, (Source::new(id, source.text.clone()), source.clone()));
             }
         }
-        Self {
-            library: LazyHash::new(library),
-            fonts,
-            sources,
-            files,
-        }
+        Self { library: LazyHash::new(library), fonts, sources, files }
     }
 
     /// The fonts in use.
@@ -91,13 +86,7 @@ impl<'a> LetterWorld<'a> {
     /// A World whose main source is `main` and whose today is `today`.
     pub fn new(shared: &'a Shared, main: Arc<SourceFile>, today: Datetime) -> Self {
         let source = Source::new(main_id(), main.text.clone());
-        Self {
-            shared,
-            main: source,
-            main_file: main,
-            today,
-            extra: HashMap::new(),
-        }
+        Self { shared, main: source, main_file: main, today, extra: HashMap::new() }
     }
 
     /// Lets the letter read one more file, at `path` (e.g. `/logo.png`).

@@ -11,25 +11,66 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{ErrorKind as ScanErrorKind, Event, Parser, ScalarStyle};
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
 use crate::error::{Diagnostic, SourceFile};
 
-/// Parses a whole YAML file into `T`, with every problem located.
-pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, KeyIndex), Diagnostic> {
+/// Why a file did not parse.
+pub struct Failure {
+    /// The first problem serde met, located.
+    pub first: Diagnostic,
+    /// Whether it is a problem of shape (a key or value the schema does not
+    /// allow), which a walk of the index against the schema finds too.
+    pub shape: bool,
+    /// The file's index, as far as it could be read.
+    pub index: KeyIndex,
+}
+
+/// Parses a whole YAML file into `T`.
+pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, KeyIndex), Failure> {
+    // One linear pass first, which never expands aliases: a file nested or
+    // aliased like an attack is refused before serde sees it.
+    let index = KeyIndex::build(&file.text);
+    if let Some(excess) = index.excess() {
+        let diagnostic = too_complex()
+            .at(file, Some(excess.clone()))
+            .key(index.path_at(excess.start).unwrap_or_default());
+        return Err(Failure { first: diagnostic, shape: false, index: KeyIndex::default() });
+    }
     match serde_saphyr::from_str_with_options::<T>(&file.text, options()) {
-        Ok(value) => Ok((value, KeyIndex::build(&file.text))),
+        Ok(value) => Ok((value, index)),
         Err(error) => {
-            // A budget breach means the file is hostile or absurd: do not
-            // walk it again to find key paths.
-            let index = match error.without_snippet() {
-                YamlError::Budget { .. } => KeyIndex::default(),
-                _ => KeyIndex::build(&file.text),
-            };
-            Err(describe(&error, file, &index))
+            let shape = matches!(
+                innermost(&error),
+                YamlError::SerdeUnknownField { .. }
+                    | YamlError::SerdeUnknownVariant { .. }
+                    | YamlError::SerdeMissingField { .. }
+                    | YamlError::SerdeInvalidType { .. }
+                    | YamlError::SerdeInvalidValue { .. }
+                    | YamlError::InvalidScalar { .. }
+                    | YamlError::NullIntoString { .. }
+                    | YamlError::Message { .. }
+            );
+            Err(Failure { first: describe(&error, file, &index), shape, index })
         }
     }
+}
+
+/// The error itself, without snippet or alias wrappers.
+fn innermost(error: &YamlError) -> &YamlError {
+    let mut error = error.without_snippet();
+    while let YamlError::AliasError { error: inner, .. } = error {
+        error = inner.without_snippet();
+    }
+    error
+}
+
+fn too_complex() -> Diagnostic {
+    Diagnostic::error(
+        "the file is nested too deeply or repeats itself (YAML aliases) too often to be a findings file",
+    )
+    .hint("a findings file nests at most four levels and needs no anchors (&) or aliases (*)")
 }
 
 /// Limits far above any real letter (a long one has ~300 nodes, depth 4),
@@ -57,38 +98,25 @@ fn options() -> serde_saphyr::Options {
 
 /// Turns a serde-saphyr error into a diagnostic in plain English.
 fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diagnostic {
-    let mut error = error.without_snippet();
-    while let YamlError::AliasError { error: inner, .. } = error {
-        error = inner.without_snippet();
-    }
+    let error = innermost(error);
     let range = location_range(error, &file.text);
-    let found = range
-        .as_ref()
-        .map(|r| file.text[r.clone()].trim())
-        .unwrap_or("");
+    let found = range.as_ref().map(|r| file.text[r.clone()].trim()).unwrap_or("");
     let mut diagnostic = match error {
-        YamlError::SerdeUnknownField {
-            field, expected, ..
-        } => unknown(field, expected, "key"),
-        YamlError::SerdeUnknownVariant {
-            variant, expected, ..
-        } => unknown(variant, expected, "value"),
+        YamlError::SerdeUnknownField { field, expected, .. } => unknown(field, expected, "key"),
+        YamlError::SerdeUnknownVariant { variant, expected, .. } => {
+            unknown(variant, expected, "value")
+        }
         YamlError::SerdeMissingField { field, .. } => {
             Diagnostic::error(format!("missing required key \"{field}\""))
         }
-        YamlError::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
-        } => Diagnostic::error(format!(
+        YamlError::SerdeInvalidType { unexpected, expected, .. } => Diagnostic::error(format!(
             "expected {}, found {}",
             friendly_type(expected),
             friendly_unexpected(unexpected)
         )),
-        YamlError::SerdeInvalidValue { expected, .. } => Diagnostic::error(format!(
-            "expected {}, found \"{found}\"",
-            friendly_type(expected)
-        )),
+        YamlError::SerdeInvalidValue { expected, .. } => {
+            Diagnostic::error(format!("expected {}, found \"{found}\"", friendly_type(expected)))
+        }
         YamlError::InvalidScalar { ty, .. } => {
             Diagnostic::error(format!("expected {}, found \"{found}\"", friendly_type(ty)))
         }
@@ -103,10 +131,7 @@ fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diag
         YamlError::Budget { .. }
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
-        | YamlError::AliasReplayStackDepthExceeded { .. } => Diagnostic::error(
-            "the file is too deeply nested or repeats itself too often to be a findings file",
-        )
-        .hint("a findings file nests at most four levels and needs no anchors or aliases"),
+        | YamlError::AliasReplayStackDepthExceeded { .. } => too_complex(),
         YamlError::Eof { .. } => Diagnostic::error("the file ends where more was expected"),
         YamlError::InvalidUtf8Input => Diagnostic::error("the file is not UTF-8 text"),
         YamlError::MultipleDocuments { .. } => {
@@ -115,8 +140,11 @@ fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diag
         }
         other => {
             let message = UserMessageFormatter.format_message(other).to_string();
-            let message = message.escape_debug().to_string();
-            syntax_error(message, found)
+            // The parser's message may quote input: keep control characters out.
+            let message: String =
+                message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let before = &file.text[..range.as_ref().map_or(0, |r| r.start)];
+            syntax_error(message, found, before)
         }
     };
     diagnostic = diagnostic.at(file, range.clone());
@@ -129,11 +157,16 @@ fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diag
 }
 
 /// A message for a YAML syntax error, with a hint for the usual slips.
-fn syntax_error(message: String, found: &str) -> Diagnostic {
+/// `before` is the text before the error, to find a bracket left open.
+fn syntax_error(message: String, found: &str, before: &str) -> Diagnostic {
     let lower = message.to_lowercase();
     let mut diagnostic = Diagnostic::error(format!("YAML syntax error: {lower}"));
     if lower.contains("tab") || found.contains('\t') {
         diagnostic = diagnostic.hint("YAML indents with spaces: replace the tab with spaces");
+    } else if let Some((line, bracket)) = unclosed_bracket(before) {
+        diagnostic = diagnostic.hint(format!(
+            "the `{bracket}` on line {line} is not closed; text that starts with `[` or `{{` must be quoted"
+        ));
     } else if lower.contains("mapping values") || lower.contains("simple key") {
         diagnostic = diagnostic.hint(
             "a value that contains `: ` must be quoted, or written on its own lines after `>-`",
@@ -142,12 +175,39 @@ fn syntax_error(message: String, found: &str) -> Diagnostic {
     diagnostic
 }
 
+/// The line and bracket of the outermost `[` or `{` still open at the end
+/// of `text`, skipping quoted strings and comments.
+fn unclosed_bracket(text: &str) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if previous == ' ' || previous == '[' || previous == '{' => {
+                    quote = Some(c)
+                }
+                (None, '#') if previous == ' ' => break,
+                (None, '[' | '{') => open.push((number + 1, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    open.first().copied()
+}
+
 /// "unknown key "strenghts"; did you mean "strengths"?"
 fn unknown(found: &str, expected: &[&str], what: &str) -> Diagnostic {
     match closest(found, expected) {
-        Some(best) => Diagnostic::error(format!(
-            "unknown {what} \"{found}\"; did you mean \"{best}\"?"
-        )),
+        Some(best) => {
+            Diagnostic::error(format!("unknown {what} \"{found}\"; did you mean \"{best}\"?"))
+        }
         None if expected.is_empty() => Diagnostic::error(format!("unknown {what} \"{found}\"")),
         None => Diagnostic::error(format!("unknown {what} \"{found}\""))
             .hint(format!("expected one of: {}", expected.join(", "))),
@@ -210,9 +270,7 @@ fn line_column_to_offset(text: &str, line: u64, column: u64) -> Option<usize> {
     let line_start = if line <= 1 {
         0
     } else {
-        text.match_indices('\n')
-            .nth(line as usize - 2)
-            .map(|(i, _)| i + 1)?
+        text.match_indices('\n').nth(line as usize - 2).map(|(i, _)| i + 1)?
     };
     let offset = text[line_start..]
         .char_indices()
@@ -221,132 +279,193 @@ fn line_column_to_offset(text: &str, line: u64, column: u64) -> Option<usize> {
     Some(offset)
 }
 
-/// Where each key path of a YAML file is, for messages.
+/// The shape of a YAML file: each node's key path, kind and bytes. Used to
+/// name the key of an error, to place the errors of later checks, and to
+/// check the whole file against the schema when serde stops at the first
+/// problem.
 #[derive(Debug, Default, Clone)]
 pub struct KeyIndex {
-    nodes: Vec<IndexedNode>,
+    nodes: Vec<Node>,
+    /// Whether the whole file was read (no syntax error cut it short).
+    complete: bool,
+    /// Where the file went past the limits of nesting or aliases, if it did.
+    excess: Option<Range<usize>>,
+    aliases: usize,
 }
 
-/// One node of the file: its key path, and the bytes from its key (if it has
-/// one) to the end of its value.
+/// One node of the file.
 #[derive(Debug, Clone)]
-pub struct IndexedNode {
+pub struct Node {
+    /// The key path, e.g. `commentary[2].paragraphs[0]`; empty for the root.
     pub path: String,
+    /// The key of a mapping value, and the bytes of the key.
+    pub key: Option<(String, Range<usize>)>,
     /// The bytes of the value.
     pub value: Range<usize>,
-    /// Where the node's key starts, when it is a mapping value.
-    pub key_start: Option<usize>,
-    /// How a scalar value was written, e.g. quoted or plain.
-    pub style: Option<ScalarStyle>,
+    pub kind: NodeKind,
+    /// The nodes inside a mapping or sequence, in file order.
+    pub children: Vec<usize>,
 }
 
-impl IndexedNode {
+/// What a node is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A scalar: its value after YAML processing, and how it was written.
+    Scalar(String, ScalarStyle),
+    Mapping,
+    Sequence,
+    Alias,
+}
+
+impl Node {
+    /// Whether the node is YAML null: `~`, `null`, or nothing at all.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar(v, ScalarStyle::Plain)
+            if matches!(v.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// The scalar's value, if the node is a scalar.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(value, _) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Whether a scalar was written without quotes.
     pub fn is_plain(&self) -> bool {
-        self.style == Some(ScalarStyle::Plain)
+        matches!(self.kind, NodeKind::Scalar(_, ScalarStyle::Plain))
+    }
+
+    /// The bytes from the start of the key (or value) to the end of the value.
+    pub fn whole(&self) -> Range<usize> {
+        let start = self.key.as_ref().map_or(self.value.start, |(_, k)| k.start);
+        start..self.value.end.max(start)
+    }
+
+    /// What the node is, in words: "text", "a list", "a mapping", "nothing".
+    pub fn describe(&self) -> &'static str {
+        match self.kind {
+            _ if self.is_null() => "nothing",
+            NodeKind::Scalar(..) => "text",
+            NodeKind::Mapping => "a mapping",
+            NodeKind::Sequence => "a list",
+            NodeKind::Alias => "an alias",
+        }
     }
 }
 
 enum Frame {
-    Mapping {
-        path: String,
-        start: usize,
-        key: Option<(String, usize)>,
-        node: usize,
-    },
-    Sequence {
-        path: String,
-        next: usize,
-        node: usize,
-    },
+    Mapping { node: usize, key: Option<(String, Range<usize>)> },
+    Sequence { node: usize, next: usize },
 }
 
-/// Events beyond this are not indexed: no findings file comes close.
-const MAX_INDEXED_EVENTS: usize = 250_000;
+/// More events than this is not a findings file (Barnet has ~300).
+const MAX_EVENTS: usize = 250_000;
+
+/// Deeper nesting than this is not a findings file (they nest four deep).
+const MAX_DEPTH: usize = 16;
+
+/// More aliases than this is not a findings file (they need none).
+const MAX_ALIASES: usize = 64;
 
 impl KeyIndex {
-    /// Walks the parser's events, recording each node's key path and bytes.
-    /// A syntax error ends the walk; what was read so far is kept.
+    /// Walks the parser's events, recording each node. A syntax error ends
+    /// the walk; what was read so far is kept. Aliases are not expanded.
     pub fn build(text: &str) -> Self {
         let mut index = KeyIndex::default();
         let mut stack: Vec<Frame> = Vec::new();
         let byte = |m: &serde_saphyr::granit_parser::Marker| {
-            m.byte_offset()
-                .unwrap_or_else(|| char_to_byte(text, m.index()))
+            m.byte_offset().unwrap_or_else(|| char_to_byte(text, m.index()))
         };
         for (count, item) in Parser::new_from_str(text).enumerate() {
-            let Ok((event, span)) = item else { break };
-            if count > MAX_INDEXED_EVENTS || stack.len() > 64 {
+            let (event, span) = match item {
+                Ok(item) => item,
+                Err(error) => {
+                    // The scanner's own limit on nesting: the same refusal.
+                    if matches!(error.kind(), ScanErrorKind::RecursionLimitExceeded) {
+                        let at = byte(error.marker());
+                        index.excess = Some(at..at + 1);
+                    }
+                    break;
+                }
+            };
+            let range = byte(&span.start)..byte(&span.end);
+            if matches!(event, Event::Alias(_)) {
+                index.aliases += 1;
+            }
+            if count > MAX_EVENTS || stack.len() > MAX_DEPTH || index.aliases > MAX_ALIASES {
+                index.excess = Some(range);
                 break;
             }
-            let (start, end) = (byte(&span.start), byte(&span.end));
-            match event {
-                Event::Scalar(value, style, ..) => {
-                    if let Some(Frame::Mapping {
-                        key: key @ None, ..
-                    }) = stack.last_mut()
-                    {
-                        *key = Some((value.to_string(), start));
-                        continue;
-                    }
-                    let (path, key_start) = child_path(&mut stack);
-                    index.push(path, start..end, key_start, Some(style));
+            let kind = match event {
+                Event::Scalar(value, style, ..) => NodeKind::Scalar(value.into_owned(), style),
+                Event::Alias(_) => NodeKind::Alias,
+                Event::StreamEnd => {
+                    index.complete = stack.is_empty();
+                    continue;
                 }
-                Event::Alias(_) => {
-                    if let Some(Frame::Mapping {
-                        key: key @ None, ..
-                    }) = stack.last_mut()
-                    {
-                        *key = Some(("*".into(), start));
-                        continue;
-                    }
-                    let (path, key_start) = child_path(&mut stack);
-                    index.push(path, start..end, key_start, None);
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    let (path, key_start) = child_path(&mut stack);
-                    let node = index.push(path.clone(), start..end, key_start, None);
-                    stack.push(match event {
-                        Event::MappingStart(..) => Frame::Mapping {
-                            path,
-                            start,
-                            key: None,
-                            node,
-                        },
-                        _ => Frame::Sequence {
-                            path,
-                            next: 0,
-                            node,
-                        },
-                    });
-                }
+                Event::MappingStart(..) => NodeKind::Mapping,
+                Event::SequenceStart(..) => NodeKind::Sequence,
                 Event::MappingEnd | Event::SequenceEnd => {
                     if let Some(Frame::Mapping { node, .. } | Frame::Sequence { node, .. }) =
                         stack.pop()
                     {
-                        index.nodes[node].value.end = end.max(index.nodes[node].value.start);
+                        let node = &mut index.nodes[node];
+                        node.value.end = range.end.max(node.value.start);
                     }
+                    continue;
                 }
+                _ => continue,
+            };
+            // A scalar where a mapping expects a key is the key.
+            if let Some(Frame::Mapping { key: key @ None, .. }) = stack.last_mut() {
+                let name = match &kind {
+                    NodeKind::Scalar(value, _) => value.clone(),
+                    _ => "?".into(),
+                };
+                *key = Some((name, range.clone()));
+                if matches!(kind, NodeKind::Scalar(..) | NodeKind::Alias) {
+                    continue;
+                }
+                // A complex key: index it as a value of key "?".
+            }
+            let node = index.add(&mut stack, kind.clone(), range);
+            match kind {
+                NodeKind::Mapping => stack.push(Frame::Mapping { node, key: None }),
+                NodeKind::Sequence => stack.push(Frame::Sequence { node, next: 0 }),
                 _ => {}
             }
         }
         index
     }
 
-    fn push(
-        &mut self,
-        path: String,
-        value: Range<usize>,
-        key_start: Option<usize>,
-        style: Option<ScalarStyle>,
-    ) -> usize {
-        self.nodes.push(IndexedNode {
-            path,
-            value,
-            key_start,
-            style,
-        });
-        self.nodes.len() - 1
+    /// Adds a node as the next child of the innermost open collection.
+    fn add(&mut self, stack: &mut [Frame], kind: NodeKind, value: Range<usize>) -> usize {
+        let id = self.nodes.len();
+        let (path, key, parent) = match stack.last_mut() {
+            None => (String::new(), None, None),
+            Some(Frame::Mapping { node, key }) => {
+                let (name, range) = key.take().unwrap_or_else(|| ("?".into(), value.clone()));
+                let parent_path = &self.nodes[*node].path;
+                let path = if parent_path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{parent_path}.{name}")
+                };
+                (path, Some((name, range)), Some(*node))
+            }
+            Some(Frame::Sequence { node, next }) => {
+                let path = format!("{}[{next}]", self.nodes[*node].path);
+                *next += 1;
+                (path, None, Some(*node))
+            }
+        };
+        self.nodes.push(Node { path, key, value, kind, children: Vec::new() });
+        if let Some(parent) = parent {
+            self.nodes[parent].children.push(id);
+        }
+        id
     }
 
     /// The innermost key path whose key or value covers `offset`.
@@ -354,17 +473,37 @@ impl KeyIndex {
         self.nodes
             .iter()
             .filter(|n| {
-                let start = n.key_start.unwrap_or(n.value.start);
-                start <= offset && offset < n.value.end.max(n.value.start + 1)
+                let whole = n.whole();
+                whole.start <= offset && offset < whole.end.max(whole.start + 1)
             })
-            .min_by_key(|n| n.value.end - n.key_start.unwrap_or(n.value.start))
+            .min_by_key(|n| n.whole().len())
             .map(|n| n.path.as_str())
             .filter(|p| !p.is_empty())
     }
 
     /// The node at a key path.
-    pub fn get(&self, path: &str) -> Option<&IndexedNode> {
+    pub fn get(&self, path: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.path == path)
+    }
+
+    /// Where the file goes past the limits of a findings file, if it does.
+    pub fn excess(&self) -> Option<&Range<usize>> {
+        self.excess.as_ref()
+    }
+
+    /// Whether the whole file was read, so its shape can be checked.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The root node, if the file has one.
+    pub fn root(&self) -> Option<&Node> {
+        self.nodes.first()
+    }
+
+    /// A node's children.
+    pub fn children<'a>(&'a self, node: &'a Node) -> impl Iterator<Item = &'a Node> + 'a {
+        node.children.iter().map(|&i| &self.nodes[i])
     }
 
     /// The bytes of the value at a key path, or of its nearest indexed parent.
@@ -377,11 +516,6 @@ impl KeyIndex {
             path = parent_path(path)?;
         }
     }
-
-    /// Every indexed node, in file order.
-    pub fn nodes(&self) -> &[IndexedNode] {
-        &self.nodes
-    }
 }
 
 /// `a.b[2]` → `a.b`; `a.b` → `a`; `a` → ``.
@@ -393,33 +527,8 @@ fn parent_path(path: &str) -> Option<&str> {
     Some(&path[..cut])
 }
 
-/// The key path of the node that starts now, and where its key starts.
-fn child_path(stack: &mut [Frame]) -> (String, Option<usize>) {
-    match stack.last_mut() {
-        None => (String::new(), None),
-        Some(Frame::Mapping {
-            path, key, start, ..
-        }) => {
-            let (name, key_start) = key.take().unwrap_or_else(|| ("?".into(), *start));
-            let joined = if path.is_empty() {
-                name
-            } else {
-                format!("{path}.{name}")
-            };
-            (joined, Some(key_start))
-        }
-        Some(Frame::Sequence { path, next, .. }) => {
-            let joined = format!("{path}[{next}]");
-            *next += 1;
-            (joined, None)
-        }
-    }
-}
-
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| i)
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -447,6 +556,10 @@ mod tests {
         let r = index.range_of("commentary[0].paragraphs[7]").unwrap();
         assert!(TEXT[r].contains("one"));
         assert!(index.get("to.name").unwrap().is_plain());
+        let root = index.root().unwrap();
+        let keys: Vec<_> = index.children(root).map(|n| n.key.clone().unwrap().0).collect();
+        assert_eq!(keys, ["area", "commentary", "to"]);
+        assert_eq!(index.get("commentary").unwrap().kind, NodeKind::Sequence);
     }
 
     #[test]

@@ -18,29 +18,18 @@ fn render_writes_the_pdf_beside_the_input() {
     let pdf = fs::read(dir.path().join("barnet-2014.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(collapse(&pdf_text(&pdf)).contains("Commentary on the inspection in Barnet:"));
-    assert_eq!(
-        files_in(dir.path()),
-        ["barnet-2014.pdf", "barnet-2014.yaml"]
-    );
+    assert_eq!(files_in(dir.path()), ["barnet-2014.pdf", "barnet-2014.yaml"]);
 }
 
 #[test]
 fn render_to_a_named_file_and_to_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixture("gwynedd-2015.yaml");
-    let out = run(
-        dir.path(),
-        &["render", input.to_str().unwrap(), "-o", "letter.pdf"],
-        None,
-    );
+    let out = run(dir.path(), &["render", input.to_str().unwrap(), "-o", "letter.pdf"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let named = fs::read(dir.path().join("letter.pdf")).unwrap();
 
-    let out = run(
-        dir.path(),
-        &["render", input.to_str().unwrap(), "-o", "-"],
-        None,
-    );
+    let out = run(dir.path(), &["render", input.to_str().unwrap(), "-o", "-"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(out.stdout, named, "the same letter, byte for byte");
 }
@@ -54,11 +43,7 @@ fn render_reads_standard_input() {
     assert!(collapse(&pdf_text(&fs::read(dir.path().join("t.pdf")).unwrap())).contains("Torbay"));
 
     let out = run(dir.path(), &["render", "-"], Some(&yaml));
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "stdin without -o is a usage error"
-    );
+    assert_eq!(out.status.code(), Some(2), "stdin without -o is a usage error");
     assert!(stderr(&out).contains("needs `-o OUT`"), "{}", stderr(&out));
 }
 
@@ -66,11 +51,7 @@ fn render_reads_standard_input() {
 fn format_typ_writes_the_generated_source() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(dir.path(), "bath-2016.yaml");
-    let out = run(
-        dir.path(),
-        &["render", "bath-2016.yaml", "--format", "typ"],
-        None,
-    );
+    let out = run(dir.path(), &["render", "bath-2016.yaml", "--format", "typ"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let typ = fs::read_to_string(dir.path().join("bath-2016.typ")).unwrap();
     assert!(typ.starts_with("#import \"style.typ\": *"), "{typ}");
@@ -91,14 +72,7 @@ fn templates_folder_overrides_file_by_file() {
     let input = fixture("barnet-2014.yaml");
     let out = run(
         dir.path(),
-        &[
-            "render",
-            input.to_str().unwrap(),
-            "-o",
-            "b.pdf",
-            "--templates",
-            "mine",
-        ],
+        &["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "mine"],
         None,
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -113,22 +87,12 @@ fn templates_folder_overrides_file_by_file() {
 #[test]
 fn a_template_error_points_at_the_template() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("sqs.typ.j2"),
-        "#import \"style.typ\": *\n\n{{ no_such_value }}\n",
-    )
-    .unwrap();
+    fs::write(dir.path().join("sqs.typ.j2"), "#import \"style.typ\": *\n\n{{ no_such_value }}\n")
+        .unwrap();
     let input = fixture("barnet-2014.yaml");
     let out = run(
         dir.path(),
-        &[
-            "render",
-            input.to_str().unwrap(),
-            "-o",
-            "b.pdf",
-            "--templates",
-            ".",
-        ],
+        &["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "."],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
@@ -142,22 +106,13 @@ fn a_template_error_points_at_the_template() {
 fn a_layout_error_points_at_style_typ() {
     let dir = tempfile::tempdir().unwrap();
     let style = fs::read_to_string(root().join("templates/style.typ")).unwrap();
-    let broken = style.replace(
-        "#let bullets(items) = list(..items)",
-        "#let bullets(items) = list(..itemz)",
-    );
+    let broken =
+        style.replace("#let bullets(items) = list(..items)", "#let bullets(items) = list(..itemz)");
     fs::write(dir.path().join("style.typ"), broken).unwrap();
     let input = fixture("barnet-2014.yaml");
     let out = run(
         dir.path(),
-        &[
-            "render",
-            input.to_str().unwrap(),
-            "-o",
-            "b.pdf",
-            "--templates",
-            ".",
-        ],
+        &["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "."],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
@@ -170,29 +125,15 @@ fn a_layout_error_points_at_style_typ() {
 fn bad_input_writes_nothing_and_keeps_the_old_letter() {
     let dir = tempfile::tempdir().unwrap();
     let yaml = fs::read_to_string(fixture("barnet-2014.yaml")).unwrap();
-    fs::write(
-        dir.path().join("b.yaml"),
-        yaml.replace("strengths:", "strenghts:"),
-    )
-    .unwrap();
+    fs::write(dir.path().join("b.yaml"), yaml.replace("strengths:", "strenghts:")).unwrap();
     fs::write(dir.path().join("b.pdf"), b"the published letter").unwrap();
     let out = run(dir.path(), &["render", "b.yaml"], None);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("error: unknown key \"strenghts\"; did you mean \"strengths\"?"),
-        "{err}"
-    );
+    assert!(err.contains("error: unknown key \"strenghts\"; did you mean \"strengths\"?"), "{err}");
     assert!(err.contains("b.yaml:"), "{err}");
-    assert_eq!(
-        fs::read(dir.path().join("b.pdf")).unwrap(),
-        b"the published letter"
-    );
-    assert_eq!(
-        files_in(dir.path()),
-        ["b.pdf", "b.yaml"],
-        "no temporary file is left"
-    );
+    assert_eq!(fs::read(dir.path().join("b.pdf")).unwrap(), b"the published letter");
+    assert_eq!(files_in(dir.path()), ["b.pdf", "b.yaml"], "no temporary file is left");
 }
 
 #[test]
@@ -201,21 +142,12 @@ fn usage_errors_exit_with_two() {
     assert_eq!(run(dir.path(), &[], None).status.code(), Some(2));
     assert_eq!(run(dir.path(), &["render"], None).status.code(), Some(2));
     assert_eq!(
-        run(dir.path(), &["render", "x.yaml", "--format", "doc"], None)
-            .status
-            .code(),
+        run(dir.path(), &["render", "x.yaml", "--format", "doc"], None).status.code(),
         Some(2)
     );
-    assert_eq!(
-        run(dir.path(), &["frobnicate"], None).status.code(),
-        Some(2)
-    );
+    assert_eq!(run(dir.path(), &["frobnicate"], None).status.code(), Some(2));
     let out = run(dir.path(), &["render", "missing.yaml"], None);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a missing file is an input error"
-    );
+    assert_eq!(out.status.code(), Some(1), "a missing file is an input error");
     assert!(
         stderr(&out).contains("cannot read missing.yaml: no such file or folder"),
         "{}",
@@ -227,11 +159,7 @@ fn usage_errors_exit_with_two() {
 fn the_output_never_overwrites_the_findings() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(dir.path(), "barnet-2014.yaml");
-    let out = run(
-        dir.path(),
-        &["render", "barnet-2014.yaml", "-o", "barnet-2014.yaml"],
-        None,
-    );
+    let out = run(dir.path(), &["render", "barnet-2014.yaml", "-o", "barnet-2014.yaml"], None);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         fs::read(dir.path().join("barnet-2014.yaml")).unwrap(),
@@ -256,17 +184,9 @@ fn typst_sees_only_the_allowed_files_and_the_publication_date() {
 
     let out = probe("#set document(title: [t])\n#datetime.today().display()");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(has(
-        &pdf_text(&fs::read(dir.path().join("p.pdf")).unwrap()),
-        "2014-07-16"
-    ));
+    assert!(has(&pdf_text(&fs::read(dir.path().join("p.pdf")).unwrap()), "2014-07-16"));
 
-    for path in [
-        "/etc/hostname",
-        "../p.yaml",
-        "/p.yaml",
-        "/fonts/LiberationSans-Regular.ttf",
-    ] {
+    for path in ["/etc/hostname", "../p.yaml", "/p.yaml", "/fonts/LiberationSans-Regular.ttf"] {
         let out = probe(&format!("#read(\"{path}\")"));
         assert_eq!(out.status.code(), Some(1), "{path} was read");
         let err = stderr(&out);
@@ -283,4 +203,201 @@ fn typst_sees_only_the_allowed_files_and_the_publication_date() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn check_reports_every_file_and_fails_if_any_fails() {
+    let root = root();
+    let out = run(&root, &["check", "fixtures/barnet-2014.yaml", "fixtures/bath-2016.yaml"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "fixtures/barnet-2014.yaml: ok\nfixtures/bath-2016.yaml: ok\n");
+
+    let out = run(
+        &root,
+        &[
+            "check",
+            "fixtures/invalid/unknown-key.yaml",
+            "fixtures/barnet-2014.yaml",
+            "fixtures/invalid/wrong-type.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("fixtures/invalid/unknown-key.yaml: 1 error"), "{err}");
+    assert!(err.contains("fixtures/barnet-2014.yaml: ok"), "{err}");
+    assert!(err.contains("expected a whole number, found \"twenty\""), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn check_short_format_is_one_line_per_problem() {
+    let out = run(
+        &root(),
+        &[
+            "check",
+            "--diagnostic-format",
+            "short",
+            "fixtures/invalid/several-problems.yaml",
+            "fixtures/warnings/slips.yaml",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 8, "{err}");
+    assert_eq!(
+        lines[0],
+        "fixtures/invalid/several-problems.yaml:3:12: error: 2020-02-31 is not a date: February 2020 has 29 days (at `published`)"
+    );
+    assert!(lines.iter().all(|l| l.starts_with("fixtures/")), "{err}");
+    assert!(lines.iter().filter(|l| l.contains(": warning: ")).count() == 4, "{err}");
+}
+
+#[test]
+fn render_prints_warnings_and_still_writes_the_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("warnings/slips.yaml");
+    let out = run(dir.path(), &["render", input.to_str().unwrap(), "-o", "s.pdf"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: Kim  Lee is in the copy list twice"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(dir.path().join("s.pdf").exists());
+}
+
+#[test]
+fn schema_prints_the_json_schema_kept_in_docs() {
+    let out = run(&root(), &["schema"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["properties"]["area"]["type"], "string");
+    assert_eq!(schema["additionalProperties"], false);
+    let required = schema["required"].as_array().unwrap();
+    for key in [
+        "area",
+        "published",
+        "to",
+        "from",
+        "inspection",
+        "summary",
+        "commentary",
+        "strengths",
+        "lead_inspector",
+    ] {
+        assert!(required.iter().any(|r| r == key), "{key} is required");
+    }
+    let kept = fs::read(root().join("docs/findings.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(kept).unwrap(),
+        "docs/findings.schema.json is out of date: run `hmip-letter schema > docs/findings.schema.json`"
+    );
+}
+
+#[test]
+fn init_writes_a_starter_that_check_flags_until_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["init", "Bath & North East Somerset"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = dir.path().join("bath-north-east-somerset.yaml");
+    let starter = fs::read_to_string(&path).unwrap();
+    assert!(starter.contains("area: \"Bath & North East Somerset\""), "{starter}");
+    for key in [
+        "letter:",
+        "language:",
+        "published:",
+        "date_style:",
+        "status:",
+        "to:",
+        "from:",
+        "fieldwork:",
+        "cases:",
+        "team:",
+        "abbreviation:",
+        "summary:",
+        "commentary:",
+        "operational_management:",
+        "strengths:",
+        "improvements:",
+        "lead_inspector:",
+        "pronoun:",
+        "phone:",
+        "copy_to:",
+        "footnotes:",
+    ] {
+        assert!(starter.contains(key), "{key} missing from the starter");
+    }
+
+    let out = run(
+        dir.path(),
+        &["check", "bath-north-east-somerset.yaml", "--diagnostic-format", "short"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.lines().all(|l| l.contains("placeholder text has not been replaced")), "{err}");
+    assert!(
+        err.contains("(at `published`)") && err.contains("(at `lead_inspector.email`)"),
+        "{err}"
+    );
+    assert!(!err.contains("(at `area`)"), "the area was given: {err}");
+
+    // A second init does not overwrite what the inspector has written.
+    fs::write(&path, "area: mine\n").unwrap();
+    let out = run(dir.path(), &["init", "Bath & North East Somerset"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&path).unwrap(), "area: mine\n");
+    let out = run(dir.path(), &["init", "-o", "bath-north-east-somerset.yaml", "--force"], None);
+    assert!(out.status.success());
+    assert!(fs::read_to_string(&path).unwrap().contains("TODO: the area inspected"));
+    assert_eq!(files_in(dir.path()), ["bath-north-east-somerset.yaml"]);
+}
+
+#[test]
+fn a_filled_in_starter_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["init", "-o", "f.yaml"], None);
+    assert!(out.status.success());
+    let text = fs::read_to_string(dir.path().join("f.yaml")).unwrap();
+    let value_for = |placeholder: &str| -> &str {
+        match placeholder {
+            p if p.contains("first day") => "2020-01-06",
+            p if p.contains("last day") => "2020-01-08",
+            p if p.contains("YYYY-MM-DD") => "2020-02-03",
+            p if p.contains("number of cases") => "12",
+            p if p.contains("phone") => "07700 900123",
+            p if p.contains("email") => "sam@example.org",
+            _ => "Filled in.",
+        }
+    };
+    let filled: String = text
+        .lines()
+        .map(|line| {
+            if let Some(start) = line.find("\"TODO") {
+                // A quoted placeholder: replace what is between the quotes.
+                let end = start + 1 + line[start + 1..].find('"').unwrap();
+                let value = value_for(&line[start..end]);
+                let value = if value.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                    value.to_string()
+                } else {
+                    format!("\"{value}\"")
+                };
+                format!("{}{value}{}", &line[..start], &line[end + 1..])
+            } else if let Some(start) = line.find("TODO") {
+                format!("{}{}", &line[..start], value_for(&line[start..]))
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(dir.path().join("f.yaml"), filled).unwrap();
+    let out = run(dir.path(), &["render", "f.yaml"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("f.pdf").exists());
 }

@@ -50,11 +50,7 @@ fn barnet_has_every_line_of_the_reference_letter() {
             missing.push(line);
         }
     }
-    assert!(
-        missing.is_empty(),
-        "not in the PDF:\n{}\n\nPDF text:\n{body}",
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "not in the PDF:\n{}\n\nPDF text:\n{body}", missing.join("\n"));
 }
 
 #[test]
@@ -67,9 +63,7 @@ fn barnet_paragraph_numbers_run_in_order() {
             let parts: Vec<&str> = w.split('.').collect();
             parts.len() == 3
                 && parts[2].is_empty()
-                && parts[..2]
-                    .iter()
-                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && parts[..2].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         })
         .map(str::to_string)
         .collect();
@@ -78,16 +72,10 @@ fn barnet_paragraph_numbers_run_in_order() {
         .flat_map(|&(section, count)| (1..=count).map(move |n| format!("{section}.{n}.")))
         .collect();
     assert_eq!(numbers, expected);
-    let sections = [
-        "1. Reducing",
-        "2. Protecting the public",
-        "3. Protecting the child",
-        "4. Ensuring",
-    ];
-    let positions: Vec<usize> = sections
-        .iter()
-        .map(|s| collapse(&text).find(s).unwrap_or_else(|| panic!("{s}")))
-        .collect();
+    let sections =
+        ["1. Reducing", "2. Protecting the public", "3. Protecting the child", "4. Ensuring"];
+    let positions: Vec<usize> =
+        sections.iter().map(|s| collapse(&text).find(s).unwrap_or_else(|| panic!("{s}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
 }
 
@@ -111,19 +99,12 @@ fn plain_dates_footnotes_and_ampersands() {
     // The note is numbered 1 at both uses, and printed once at the foot.
     assert!(has(&text, "31%1, below"), "{text}");
     assert!(has(&text, "guidance1 asks"), "{text}");
-    assert_eq!(
-        text.matches("The reoffending rate that was available")
-            .count(),
-        1
-    );
+    assert_eq!(text.matches("The reoffending rate that was available").count(), 1);
     assert!(has(
         &text,
         "1 The reoffending rate that was available during the fieldwork was published in January 2016."
     ));
-    assert!(
-        !has(&text, "Copy to"),
-        "no copy list: no 'Copy to' row or section"
-    );
+    assert!(!has(&text, "Copy to"), "no copy list: no 'Copy to' row or section");
     assert!(has(&text, "staff in the YOS"), "{text}");
     assert!(has(
         &text,
@@ -136,13 +117,9 @@ fn plain_dates_footnotes_and_ampersands() {
 fn welsh_names_and_missing_sections() {
     let rendered = render_fixture("gwynedd-2015.yaml");
     let text = collapse(&pdf_text(&rendered.bytes));
-    for name in [
-        "Llŷr Huws Gruffydd",
-        "Siân Ŵyn",
-        "Dŵr Cymru",
-        "Gwenllian Ŵynne",
-        "Dafydd Ŷr Pennant",
-    ] {
+    for name in
+        ["Llŷr Huws Gruffydd", "Siân Ŵyn", "Dŵr Cymru", "Gwenllian Ŵynne", "Dafydd Ŷr Pennant"]
+    {
         assert!(has(&text, name), "{name} missing from {text}");
     }
     assert!(has(&text, "Publication date: 2nd March 2015"));
@@ -162,10 +139,7 @@ fn overrides_replace_the_generated_text() {
     let rendered = render_fixture("torbay-2015.yaml");
     let text = collapse(&pdf_text(&rendered.bytes));
     assert!(has(&text, "at the request of the Youth Justice Board."));
-    assert!(!has(
-        &text,
-        "This report outlines the findings of the recent SQS inspection"
-    ));
+    assert!(!has(&text, "This report outlines the findings of the recent SQS inspection"));
     assert!(!has(&text, "As an independent inspectorate"));
     assert!(!has(&text, "We are grateful for the support"));
     assert!(has(&text, "We thank the staff of the YOT for their help."));

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod errors;
 mod letters;
 mod literal_text;
 mod snapshots;
