@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use crate::error::{Diagnostic, SourceFile};
+use crate::fonts::Fonts;
 use crate::markup::{self, Footnotes};
 use crate::model::Findings;
 use crate::yaml::{KeyIndex, closest};
@@ -98,7 +99,7 @@ impl Located<'_> {
 
 /// Every error found in well-formed findings. `letters` are the letter
 /// templates there are.
-pub fn errors(f: &Findings, at: &Located, letters: &[&str]) -> Vec<Diagnostic> {
+pub fn errors(f: &Findings, at: &Located, letters: &[&str], fonts: &Fonts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_letter(f, at, letters, &mut out);
     check_language(f, at, &mut out);
@@ -112,11 +113,56 @@ pub fn errors(f: &Findings, at: &Located, letters: &[&str]) -> Vec<Diagnostic> {
             );
         } else if let Some(d) = placeholder(field.text) {
             out.push(at.at(d, &field.key));
+        } else {
+            check_glyphs(&field, at, fonts, &mut out);
         }
     }
     check_phone(at, &mut out);
     check_footnotes(f, at, &mut out);
     out
+}
+
+/// Every character must be one a font can draw: otherwise the letter would
+/// print an empty box where a name should be. Checked before typesetting,
+/// so the message can say which key the character is in.
+fn check_glyphs(field: &TextField, at: &Located, fonts: &Fonts, out: &mut Vec<Diagnostic>) {
+    let mut seen = Vec::new();
+    for c in field.text.chars() {
+        if c == '\n' || c == '\t' || c == '\r' || seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        let code = format!("U+{:04X}", c as u32);
+        let (message, hint) = if c.is_control() {
+            (
+                format!("the control character {code} cannot be printed"),
+                "delete it: it is usually left over from copying and pasting".to_string(),
+            )
+        } else if c.is_whitespace() || is_invisible(c) || fonts.covers(c) {
+            continue;
+        } else {
+            (
+                format!("no font can draw the character \"{c}\" ({code})"),
+                "replace it, or add a font that has it with --font-path DIR".to_string(),
+            )
+        };
+        let mut d = at.at(Diagnostic::error(message).hint(hint), &field.key);
+        // Point at the character itself when it is in the file as written.
+        if let Some(node) = at.index.get(&field.key) {
+            let value = &at.file.text[node.value.clone()];
+            if let Some(offset) = value.find(c) {
+                let start = node.value.start + offset;
+                d.range = Some(start..start + c.len_utf8());
+            }
+        }
+        out.push(d);
+    }
+}
+
+/// Characters that draw nothing and need no glyph: joiners, marks of
+/// direction, the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// The error for text left as a placeholder by `hmip-letter init`.

@@ -43,6 +43,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub setup: SetupArgs,
 
+    #[command(flatten)]
+    pub publishing: PublishingArgs,
+
     /// How to print errors and warnings.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub diagnostic_format: DiagnosticFormat,
@@ -80,12 +83,95 @@ pub struct RenderArgs {
     #[arg(long, value_enum, default_value_t = Format::Pdf)]
     pub format: Format,
 
+    /// Pixels per inch of the pages written by `--format png`.
+    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
+    pub ppi: f32,
+
     #[command(flatten)]
     pub setup: SetupArgs,
+
+    #[command(flatten)]
+    pub publishing: PublishingArgs,
 
     /// How to print errors and warnings.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub diagnostic_format: DiagnosticFormat,
+}
+
+/// How a letter is published.
+#[derive(Debug, Clone, Args)]
+pub struct PublishingArgs {
+    /// The PDF standards the letter must meet, comma-separated: a-2b
+    /// (archival), a-3b (archival, with the findings file attached), ua-1
+    /// (accessible), or none for a plain PDF.
+    #[arg(long, value_enum, value_delimiter = ',', default_values = ["a-2b", "ua-1"])]
+    pub pdf_standard: Vec<Standard>,
+
+    /// Mark the letter as a draft: DRAFT across every page and in the title.
+    #[arg(long)]
+    pub draft: bool,
+
+    /// The creation date written into the PDF, as seconds since 1970.
+    /// Default: the publication date.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "UNIX_TIME")]
+    pub creation_timestamp: Option<i64>,
+}
+
+impl PublishingArgs {
+    /// The choices as the pipeline takes them.
+    pub fn publishing(&self) -> Result<crate::Publishing, clap::Error> {
+        let standards = if self.pdf_standard.contains(&Standard::None) {
+            if self.pdf_standard.len() > 1 {
+                return Err(usage_error("--pdf-standard none cannot be combined with a standard"));
+            }
+            Vec::new()
+        } else {
+            self.pdf_standard.iter().filter_map(|s| s.to_typst()).collect()
+        };
+        let timestamp = match self.creation_timestamp {
+            None => None,
+            Some(seconds) => Some(crate::datetime_from_unix(seconds).ok_or_else(|| {
+                usage_error(format!(
+                    "the creation timestamp {seconds} is not a date Typst can write"
+                ))
+            })?),
+        };
+        Ok(crate::Publishing { standards, draft: self.draft, timestamp })
+    }
+}
+
+/// A PDF standard a letter can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Standard {
+    /// PDF/A-2b: for archiving.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-3b: for archiving, with the findings file attached.
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/UA-1: accessible to screen readers.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// No standard: a plain PDF.
+    None,
+}
+
+impl Standard {
+    fn to_typst(self) -> Option<typst_pdf::PdfStandard> {
+        match self {
+            Standard::A2b => Some(typst_pdf::PdfStandard::A_2b),
+            Standard::A3b => Some(typst_pdf::PdfStandard::A_3b),
+            Standard::Ua1 => Some(typst_pdf::PdfStandard::Ua_1),
+            Standard::None => None,
+        }
+    }
+}
+
+fn parse_ppi(arg: &str) -> Result<f32, String> {
+    match arg.parse::<f32>() {
+        Ok(ppi) if (10.0..=1200.0).contains(&ppi) => Ok(ppi),
+        _ => Err("expected a number of pixels per inch from 10 to 1200".into()),
+    }
 }
 
 /// Arguments every command that typesets shares.
@@ -114,6 +200,8 @@ pub enum Format {
     Pdf,
     /// The generated Typst source, to see what was typeset.
     Typ,
+    /// One PNG image per page, named OUT-1.png, OUT-2.png...
+    Png,
 }
 
 impl Format {
@@ -122,6 +210,7 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Typ => "typ",
+            Format::Png => "png",
         }
     }
 }

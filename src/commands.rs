@@ -5,7 +5,7 @@
 //! (bad combination of arguments) comes back as a `clap::Error`, which main
 //! prints and exits with 2.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
 use crate::error::{Diagnostic, Error};
@@ -13,7 +13,7 @@ use crate::load::{self, Input};
 use crate::output::{self, Output};
 use crate::report::DiagnosticFormat;
 use crate::templates::{STARTER, Templates};
-use crate::{Letter, Pipeline};
+use crate::{Pipeline, Publishing, Rendered};
 
 /// Where commands send what the user should see.
 pub trait Sink {
@@ -28,46 +28,27 @@ pub trait Sink {
 pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     match command {
         Command::Render(args) => render(args, sink),
-        Command::Check(args) => Ok(check(args, sink)),
+        Command::Check(args) => check(args, sink),
         Command::Schema => Ok(schema(sink)),
         Command::Init(args) => Ok(init(args, sink)),
     }
 }
 
-/// A letter's output bytes and the warnings met making them.
-pub struct Produced {
-    pub bytes: Vec<u8>,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Reads, checks and renders one findings file in the given format.
-pub fn produce(pipeline: &Pipeline, input: &Input, format: Format) -> Result<Produced, Error> {
+/// Reads, checks and renders one findings file.
+pub fn produce(
+    pipeline: &Pipeline,
+    input: &Input,
+    format: Format,
+    ppi: f32,
+    publishing: &Publishing,
+) -> Result<Rendered, Error> {
     let file = load::read(input)?;
     let letter = pipeline.load(file, input.dir())?;
-    produce_letter(pipeline, &letter, format)
-}
-
-/// Renders a checked letter in the given format.
-pub fn produce_letter(
-    pipeline: &Pipeline,
-    letter: &Letter,
-    format: Format,
-) -> Result<Produced, Error> {
-    let source = pipeline.typst_source(letter, false)?;
-    let mut warnings = letter.warnings.clone();
-    let bytes = match format {
-        Format::Typ => source.text.clone().into_bytes(),
-        Format::Pdf => {
-            let world = pipeline.world(letter, source);
-            let typeset = pipeline.typeset(&world)?;
-            warnings.extend(typeset.warnings);
-            pipeline.pdf(&world, letter, &typeset.document, &[])?
-        }
-    };
-    Ok(Produced { bytes, warnings })
+    pipeline.render(&letter, format, ppi, publishing)
 }
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    let publishing = args.publishing.publishing()?;
     let [input] = args.inputs.as_slice() else {
         return Err(usage_error("give one findings file to render"));
     };
@@ -86,14 +67,14 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
             output.display()
         )));
     }
+    if args.format == Format::Png && output == Output::Stdout {
+        return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
+    }
     let result = Pipeline::new(&args.setup.setup())
-        .and_then(|pipeline| produce(&pipeline, input, args.format))
-        .and_then(|produced| {
-            match &output {
-                Output::Path(path) => output::write_atomic(path, &produced.bytes)?,
-                Output::Stdout => output::write_stdout(&produced.bytes)?,
-            }
-            Ok(produced.warnings)
+        .and_then(|pipeline| produce(&pipeline, input, args.format, args.ppi, &publishing))
+        .and_then(|rendered| {
+            write_outputs(&output, args.format, &rendered.outputs)?;
+            Ok(rendered.warnings)
         });
     match result {
         Ok(warnings) => {
@@ -107,28 +88,52 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     }
 }
 
+/// Writes a letter's outputs: one file, or for PNG one per page
+/// (`NAME-1.png`, `NAME-2.png`...).
+fn write_outputs(output: &Output, format: Format, outputs: &[Vec<u8>]) -> Result<(), Error> {
+    match (output, format) {
+        (Output::Stdout, _) => output::write_stdout(outputs.first().map_or(&[], Vec::as_slice)),
+        (Output::Path(path), Format::Png) => {
+            for (i, page) in outputs.iter().enumerate() {
+                output::write_atomic(&page_path(path, i + 1), page)?;
+            }
+            Ok(())
+        }
+        (Output::Path(path), _) => {
+            output::write_atomic(path, outputs.first().map_or(&[], Vec::as_slice))
+        }
+    }
+}
+
+/// `letter.png`, page 2 → `letter-2.png`.
+pub fn page_path(path: &Path, page: usize) -> PathBuf {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    path.with_file_name(format!("{stem}-{page}.png"))
+}
+
 /// Whether two paths name the same file (or would, once written).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     }
 }
 
-fn check(args: CheckArgs, sink: &mut dyn Sink) -> bool {
+fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    let publishing = args.publishing.publishing()?;
     let format = args.diagnostic_format;
     let pipeline = match Pipeline::new(&args.setup.setup()) {
         Ok(pipeline) => pipeline,
         Err(error) => {
             sink.diagnostics(&error.diagnostics(), format);
-            return false;
+            return Ok(false);
         }
     };
     let mut all_ok = true;
     for input in &args.inputs {
         // Typeset in memory too, so a file that passes `check` renders.
-        let diagnostics = match produce(&pipeline, input, Format::Pdf) {
-            Ok(produced) => produced.warnings,
+        let diagnostics = match produce(&pipeline, input, Format::Pdf, 72.0, &publishing) {
+            Ok(rendered) => rendered.warnings,
             Err(error) => error.diagnostics(),
         };
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -145,7 +150,7 @@ fn check(args: CheckArgs, sink: &mut dyn Sink) -> bool {
         }
         all_ok &= errors == 0;
     }
-    all_ok
+    Ok(all_ok)
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -27,6 +27,10 @@ pub struct LetterContext<'a> {
     pub lang: String,
     pub region: Option<String>,
     pub draft: bool,
+    /// The letterhead logo, if the findings name one.
+    pub logo: Option<LogoContext>,
+    /// The file name the findings are attached to the PDF under (PDF/A-3).
+    pub attachment: Option<String>,
     pub to: &'a Person,
     /// The `from` person (`from` is a keyword in templates).
     pub sender: &'a Person,
@@ -63,9 +67,27 @@ pub struct LeadContext<'a> {
     pub phone: Option<&'a str>,
 }
 
-/// Builds the template context of a letter. `draft` forces the watermark.
+/// What a letter gets besides its findings: how it is published.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Forces the DRAFT watermark, whatever the findings say.
+    pub draft: bool,
+    /// The logo: where Typst reads it, and its alt text.
+    pub logo: Option<(String, String)>,
+    /// The name the findings file is attached to the PDF under, if it is.
+    pub attachment: Option<String>,
+}
+
+/// The logo, for the template.
+#[derive(Debug, Serialize)]
+pub struct LogoContext {
+    pub path: String,
+    pub alt: String,
+}
+
+/// Builds the template context of a letter.
 /// Footnotes must have been checked: an unknown one prints as written.
-pub fn compose(findings: &Findings, org: &Organisation, draft: bool) -> Value {
+pub fn compose(findings: &Findings, org: &Organisation, extras: &Extras) -> Value {
     let mut prose = Prose { notes: Footnotes::new(&findings.footnotes) };
     let f = findings;
     let (lang, region) = split_language(&f.language);
@@ -94,7 +116,9 @@ pub fn compose(findings: &Findings, org: &Organisation, draft: bool) -> Value {
         year: f.published.0.year(),
         lang,
         region,
-        draft: draft || f.status == Status::Draft,
+        draft: extras.draft || f.status == Status::Draft,
+        logo: extras.logo.clone().map(|(path, alt)| LogoContext { path, alt }),
+        attachment: extras.attachment.clone(),
         to: &f.to,
         sender: &f.from,
         cases: f.inspection.cases,

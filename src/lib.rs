@@ -39,6 +39,7 @@ use typst::foundations::Datetime;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
+pub use crate::cli::Format;
 pub use crate::error::{Diagnostic, Error, Severity, SourceFile};
 use crate::model::{Findings, Organisation};
 use crate::templates::{LETTER_SUFFIX, ORGANISATION, Templates};
@@ -109,7 +110,8 @@ impl Pipeline {
     pub fn load(&self, file: Arc<SourceFile>, dir: Option<PathBuf>) -> Result<Letter, Error> {
         let (findings, index) = load::parse(&file)?;
         let located = check::Located { file: &file, index: &index };
-        let errors = check::errors(&findings, &located, &self.templates.letters());
+        let fonts = self.shared.fonts();
+        let errors = check::errors(&findings, &located, &self.templates.letters(), fonts);
         let warnings = check::warnings(&findings, &located);
         if !errors.is_empty() {
             return Err(Error::Invalid(errors.into_iter().chain(warnings).collect()));
@@ -117,18 +119,36 @@ impl Pipeline {
         Ok(Letter { file, findings, index, dir, warnings })
     }
 
-    /// The Typst source of a letter, named after its findings file.
-    pub fn typst_source(&self, letter: &Letter, draft: bool) -> Result<Arc<SourceFile>, Error> {
-        let context = compose::compose(&letter.findings, &self.organisation, draft);
+    /// The Typst source of a letter and the files it may read (its logo,
+    /// and for PDF/A-3 the findings file itself, to attach).
+    pub fn prepare(&self, letter: &Letter, publishing: &Publishing) -> Result<Prepared, Error> {
+        let mut files = Vec::new();
+        let logo = load::read_logo(letter)?.map(|(path, bytes)| {
+            files.push((path.clone(), bytes));
+            (path, letter.findings.logo.as_ref().map(|l| l.alt.clone()).unwrap_or_default())
+        });
+        let attachment = publishing.attaches_source().then(|| {
+            let name = attachment_name(&letter.file.name);
+            files.push((format!("/{name}"), letter.file.text.as_bytes().to_vec()));
+            name
+        });
+        let extras = compose::Extras { draft: publishing.draft, logo, attachment };
+        let context = compose::compose(&letter.findings, &self.organisation, &extras);
         let name = format!("{}{LETTER_SUFFIX}", letter.findings.letter);
         let text = render::render(&self.env, &self.templates, &name, &context)?;
         let stem = letter.file.name.strip_suffix(".yaml").unwrap_or(&letter.file.name);
-        Ok(SourceFile::new(format!("{stem}.typ (generated)"), text))
+        let source = SourceFile::new(format!("{stem}.typ (generated)"), text);
+        Ok(Prepared { source, files })
     }
 
     /// The World a letter is typeset in.
-    pub fn world(&self, letter: &Letter, source: Arc<SourceFile>) -> LetterWorld<'_> {
-        LetterWorld::new(&self.shared, source, publication_date(&letter.findings))
+    pub fn world(&self, letter: &Letter, prepared: &Prepared) -> LetterWorld<'_> {
+        let today = publication_date(&letter.findings);
+        let mut world = LetterWorld::new(&self.shared, prepared.source.clone(), today);
+        for (path, bytes) in &prepared.files {
+            world.allow(path, bytes.clone());
+        }
+        world
     }
 
     /// Lays out a letter.
@@ -144,38 +164,110 @@ impl Pipeline {
         world: &LetterWorld,
         letter: &Letter,
         document: &PagedDocument,
-        standards: &[PdfStandard],
+        publishing: &Publishing,
     ) -> Result<Vec<u8>, Error> {
         let f = &letter.findings;
         let settings = PdfSettings {
-            standards: standards.to_vec(),
-            timestamp: publication_date(f),
+            standards: publishing.standards.clone(),
+            timestamp: publishing.timestamp.unwrap_or_else(|| publication_date(f)),
+            // One stable document ID per letter: the same letter keeps its ID
+            // when it is regenerated, and no two letters share one.
             ident: format!("hmip-letter/{}/{}/{}", f.letter, f.area, f.published),
         };
         typeset::pdf(world, document, &settings).map_err(Error::Invalid)
     }
 
-    /// Renders a findings file to PDF bytes: every stage, one call.
+    /// Renders a checked letter in a format: the output files in order (one,
+    /// or one per page for PNG), with every warning met on the way.
+    pub fn render(
+        &self,
+        letter: &Letter,
+        format: Format,
+        ppi: f32,
+        publishing: &Publishing,
+    ) -> Result<Rendered, Error> {
+        let prepared = self.prepare(letter, publishing)?;
+        let mut warnings = letter.warnings.clone();
+        if format == Format::Typ {
+            let bytes = prepared.source.text.clone().into_bytes();
+            return Ok(Rendered { outputs: vec![bytes], pages: 0, warnings });
+        }
+        let world = self.world(letter, &prepared);
+        let typeset = self.typeset(&world)?;
+        warnings.extend(typeset.warnings);
+        let pages = typeset.document.pages().len();
+        let outputs = match format {
+            Format::Png => typeset::png(&typeset.document, ppi),
+            _ => vec![self.pdf(&world, letter, &typeset.document, publishing)?],
+        };
+        Ok(Rendered { outputs, pages, warnings })
+    }
+
+    /// Reads, checks and renders a findings file to a PDF with the default
+    /// standards: every stage, one call.
     pub fn render_pdf(
         &self,
         file: Arc<SourceFile>,
         dir: Option<PathBuf>,
     ) -> Result<Rendered, Error> {
         let letter = self.load(file, dir)?;
-        let source = self.typst_source(&letter, false)?;
-        let world = self.world(&letter, source);
-        let typeset = self.typeset(&world)?;
-        let bytes = self.pdf(&world, &letter, &typeset.document, &[])?;
-        let warnings = letter.warnings.iter().cloned().chain(typeset.warnings).collect();
-        Ok(Rendered { bytes, pages: typeset.document.pages().len(), warnings })
+        self.render(&letter, Format::Pdf, 144.0, &Publishing::default())
     }
 }
 
-/// A rendered letter.
+/// A letter's Typst source and the extra files its World serves.
+pub struct Prepared {
+    pub source: Arc<SourceFile>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// A rendered letter: its output files, page count and warnings.
 pub struct Rendered {
-    pub bytes: Vec<u8>,
+    pub outputs: Vec<Vec<u8>>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// The PDF (or the only output).
+    pub fn bytes(&self) -> &[u8] {
+        self.outputs.first().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// How a letter is published: which PDF standards, draft or final, and the
+/// creation date to write.
+#[derive(Debug, Clone)]
+pub struct Publishing {
+    pub standards: Vec<PdfStandard>,
+    pub draft: bool,
+    /// The PDF's creation date; the publication date when none is given.
+    pub timestamp: Option<Datetime>,
+}
+
+impl Default for Publishing {
+    /// PDF/A-2b and PDF/UA-1: archival and accessible, as public-sector
+    /// websites require.
+    fn default() -> Self {
+        Self {
+            standards: vec![PdfStandard::A_2b, PdfStandard::Ua_1],
+            draft: false,
+            timestamp: None,
+        }
+    }
+}
+
+impl Publishing {
+    /// PDF/A-3 carries the findings file inside the PDF.
+    pub fn attaches_source(&self) -> bool {
+        self.standards.contains(&PdfStandard::A_3b)
+    }
+}
+
+/// The name the findings file is attached under: its file name.
+fn attachment_name(name: &str) -> String {
+    let base = Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or("findings.yaml");
+    if base.starts_with('<') || base.is_empty() { "findings.yaml".into() } else { base.to_string() }
 }
 
 /// The publication date, as Typst's `today()` and the PDF's creation date.
@@ -183,6 +275,12 @@ fn publication_date(findings: &Findings) -> Datetime {
     let d = findings.published.0;
     Datetime::from_ymd(d.year(), u8::from(d.month()), d.day())
         .expect("a checked calendar date is a Typst date")
+}
+
+/// A UNIX timestamp as a Typst datetime (UTC), as `SOURCE_DATE_EPOCH` gives.
+pub fn datetime_from_unix(seconds: i64) -> Option<Datetime> {
+    let t = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    Datetime::from_ymd_hms(t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
 /// Reads a findings file from disk and renders it, for tests and benches.

@@ -142,3 +142,60 @@ mod tests {
         assert_eq!(file.text, "area: x\n");
     }
 }
+
+/// No letterhead logo needs more than this.
+const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Reads the letter's logo, if it has one: a PNG or SVG inside the findings
+/// file's folder, never outside it (no `..`, no absolute path, no symlink
+/// out). Returns the virtual path Typst reads it at and its bytes.
+pub fn read_logo(letter: &crate::Letter) -> Result<Option<(String, Vec<u8>)>, Error> {
+    let Some(logo) = &letter.findings.logo else { return Ok(None) };
+    let key = "logo.file";
+    let fail = |message: String, hint: &str| -> Error {
+        let range = letter.index.range_of(key);
+        Diagnostic::error(message).at(&letter.file, range).key(key).hint(hint).into()
+    };
+    let Some(dir) = &letter.dir else {
+        return Err(fail(
+            "a logo is read from the findings file's folder, and this file came from standard input"
+                .into(),
+            "render the findings file by its path, or leave `logo` out",
+        ));
+    };
+    let relative = Path::new(&logo.file);
+    let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    if !matches!(extension.as_str(), "png" | "svg") {
+        return Err(fail(
+            format!("the logo {} is not a PNG or SVG file", logo.file),
+            "give a file ending in .png or .svg",
+        ));
+    }
+    let inside = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let outside = || {
+        fail(
+            format!("the logo {} is outside the findings file's folder", logo.file),
+            "put the logo beside the findings file, or in a folder below it",
+        )
+    };
+    if !inside {
+        return Err(outside());
+    }
+    let path = dir.join(relative);
+    let canonical = path.canonicalize().map_err(|e| {
+        fail(Error::read(&path, e).to_string(), "the logo's file is relative to the findings file")
+    })?;
+    let root = dir.canonicalize().map_err(|e| Error::read(dir, e))?;
+    if !canonical.starts_with(&root) {
+        return Err(outside());
+    }
+    let meta = std::fs::metadata(&canonical).map_err(|e| Error::read(&canonical, e))?;
+    if !meta.is_file() || meta.len() > MAX_LOGO_BYTES {
+        return Err(fail(
+            format!("the logo {} is not a file of at most 5 MiB", logo.file),
+            "give a small PNG or SVG file",
+        ));
+    }
+    let bytes = std::fs::read(&canonical).map_err(|e| Error::read(&canonical, e))?;
+    Ok(Some((format!("/logo.{extension}"), bytes)))
+}

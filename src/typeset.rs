@@ -110,3 +110,16 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
         })
         .collect()
 }
+
+/// Renders each page as a PNG image at `ppi` pixels per inch.
+pub fn png(document: &PagedDocument, ppi: f32) -> Vec<Vec<u8>> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
+        ..Default::default()
+    };
+    document
+        .pages()
+        .iter()
+        .map(|page| typst_render::render(page, &options).encode_png().unwrap_or_default())
+        .collect()
+}

@@ -5,4 +5,5 @@ mod common;
 mod errors;
 mod letters;
 mod literal_text;
+mod publishing;
 mod snapshots;
