@@ -31,6 +31,30 @@ pub enum Command {
     Schema,
     /// Write a starter findings file to fill in.
     Init(InitArgs),
+    /// Render a findings file, then again on every save, until Ctrl-C.
+    Watch(WatchArgs),
+}
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The findings file (YAML).
+    #[arg(value_name = "FINDINGS")]
+    pub input: PathBuf,
+
+    /// Where to write the letter. Default: beside the findings file.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    #[command(flatten)]
+    pub publishing: PublishingArgs,
+
+    /// How to print errors and warnings.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
 }
 
 /// Arguments of `check`.
@@ -70,12 +94,14 @@ pub struct InitArgs {
 /// Arguments of `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The findings file (YAML); `-` reads standard input.
+    /// The findings files (YAML), or folders of them; `-` reads standard
+    /// input. Several are rendered in parallel.
     #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
     pub inputs: Vec<Input>,
 
-    /// Where to write the letter; `-` writes to standard output.
-    /// Default: beside the findings file, with the format's extension.
+    /// Where to write the letter; `-` writes to standard output. With
+    /// several findings files, a folder (created if missing).
+    /// Default: beside each findings file, with the format's extension.
     #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
     pub output: Option<Output>,
 

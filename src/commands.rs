@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::batch;
 use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
 use crate::error::{Diagnostic, Error};
 use crate::load::{self, Input};
@@ -22,6 +23,15 @@ pub trait Sink {
 
     /// A line saying what was done.
     fn status(&mut self, line: &str);
+
+    /// A batch of `total` letters begins.
+    fn start_progress(&mut self, _total: usize) {}
+
+    /// One more letter of the batch is done.
+    fn advance(&mut self) {}
+
+    /// The batch is over.
+    fn finish_progress(&mut self) {}
 }
 
 /// Runs a command. `Ok(true)`: success; `Ok(false)`: errors were reported.
@@ -31,6 +41,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         Command::Check(args) => check(args, sink),
         Command::Schema => Ok(schema(sink)),
         Command::Init(args) => Ok(init(args, sink)),
+        Command::Watch(args) => crate::watch::run(args, sink),
     }
 }
 
@@ -49,8 +60,13 @@ pub fn produce(
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.publishing.publishing()?;
+    let is_batch = args.inputs.len() > 1
+        || args.inputs.iter().any(|i| matches!(i, Input::Path(p) if p.is_dir()));
+    if is_batch {
+        return render_batch(args, &publishing, sink);
+    }
     let [input] = args.inputs.as_slice() else {
-        return Err(usage_error("give one findings file to render"));
+        return Err(usage_error("give a findings file to render"));
     };
     let output = match (&args.output, input) {
         (Some(output), _) => output.clone(),
@@ -88,9 +104,74 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     }
 }
 
+/// Renders many findings files in parallel; `-o` names a folder.
+fn render_batch(
+    args: RenderArgs,
+    publishing: &Publishing,
+    sink: &mut dyn Sink,
+) -> Result<bool, clap::Error> {
+    let mut paths = Vec::new();
+    for input in &args.inputs {
+        match input {
+            Input::Path(path) => paths.push(path.clone()),
+            Input::Stdin => {
+                return Err(usage_error("standard input (`-`) is for one letter at a time"));
+            }
+        }
+    }
+    let out_dir = match &args.output {
+        None => None,
+        Some(Output::Stdout) => {
+            return Err(usage_error(
+                "several letters cannot go to standard output: give -o FOLDER",
+            ));
+        }
+        Some(Output::Path(dir)) if dir.is_file() => {
+            return Err(usage_error(format!(
+                "with several findings files, -o names a folder, and {} is a file",
+                dir.display()
+            )));
+        }
+        Some(Output::Path(dir)) => Some(dir.clone()),
+    };
+    let format = args.diagnostic_format;
+    let prepared = batch::expand(&paths).and_then(|files| {
+        if let Some(dir) = &out_dir {
+            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        Ok(files)
+    });
+    let files = match prepared {
+        Ok(files) => files,
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            return Ok(false);
+        }
+    };
+    let jobs = batch::plan(&files, out_dir.as_deref(), args.format).map_err(usage_error)?;
+    let pipeline = match Pipeline::new(&args.setup.setup()) {
+        Ok(pipeline) => pipeline,
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            return Ok(false);
+        }
+    };
+    sink.start_progress(jobs.len());
+    let summary = batch::run(&pipeline, &jobs, args.format, args.ppi, publishing, |_, outcome| {
+        match outcome.result {
+            Ok(warnings) => sink.diagnostics(&warnings, format),
+            Err(error) => sink.diagnostics(&error.diagnostics(), format),
+        }
+        sink.advance();
+    });
+    sink.finish_progress();
+    sink.status(&summary.to_string());
+    Ok(summary.failed == 0)
+}
+
 /// Writes a letter's outputs: one file, or for PNG one per page
 /// (`NAME-1.png`, `NAME-2.png`...).
-fn write_outputs(output: &Output, format: Format, outputs: &[Vec<u8>]) -> Result<(), Error> {
+pub fn write_outputs(output: &Output, format: Format, outputs: &[Vec<u8>]) -> Result<(), Error> {
     match (output, format) {
         (Output::Stdout, _) => output::write_stdout(outputs.first().map_or(&[], Vec::as_slice)),
         (Output::Path(path), Format::Png) => {
@@ -112,7 +193,7 @@ pub fn page_path(path: &Path, page: usize) -> PathBuf {
 }
 
 /// Whether two paths name the same file (or would, once written).
-fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

@@ -13,6 +13,7 @@
 //! the Typst library) and runs the stages; `commands.rs` drives it for each
 //! subcommand. Nothing here prints: diagnostics go back to `main.rs`.
 
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -29,6 +30,7 @@ pub mod report;
 pub mod schema;
 pub mod templates;
 pub mod typeset;
+pub mod watch;
 pub mod world;
 pub mod yaml;
 

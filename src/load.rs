@@ -110,7 +110,9 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
             true => schema::check_shape(file, &failure.index),
             false => Vec::new(),
         };
-        Error::Invalid(if all.is_empty() { vec![failure.first] } else { all })
+        let mut all = if all.is_empty() { vec![failure.first] } else { all };
+        all.sort_by_key(|d| d.range.as_ref().map_or(0, |r| r.start));
+        Error::Invalid(all)
     })
 }
 

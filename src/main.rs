@@ -2,6 +2,7 @@
 //! it reports, and exit 0 (success), 1 (errors in the input or the letter)
 //! or 2 (a usage error, printed by clap).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,23 +10,64 @@ use hmip_letter::Diagnostic;
 use hmip_letter::cli::Cli;
 use hmip_letter::commands::{self, Sink};
 use hmip_letter::report::{self, DiagnosticFormat};
+use indicatif::{ProgressBar, ProgressStyle};
 
-/// Prints diagnostics to standard error.
-struct Terminal;
+/// Prints to standard error: diagnostics, status lines, and on a terminal a
+/// progress bar for batches.
+#[derive(Default)]
+struct Terminal {
+    bar: Option<ProgressBar>,
+}
+
+impl Terminal {
+    /// Prints without tearing the progress bar.
+    fn print(&self, f: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+}
 
 impl Sink for Terminal {
     fn diagnostics(&mut self, diagnostics: &[Diagnostic], format: DiagnosticFormat) {
-        report::print(diagnostics, format);
+        if !diagnostics.is_empty() {
+            self.print(|| report::print(diagnostics, format));
+        }
     }
 
     fn status(&mut self, line: &str) {
-        eprintln!("{line}");
+        self.print(|| eprintln!("{line}"));
+    }
+
+    fn start_progress(&mut self, total: usize) {
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed_precise}")
+            {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+    }
+
+    fn advance(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn finish_progress(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match commands::run(cli.command, &mut Terminal) {
+    match commands::run(cli.command, &mut Terminal::default()) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(usage) => usage.exit(),

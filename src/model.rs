@@ -43,8 +43,9 @@ pub struct Findings {
     /// Key strengths: one or more items.
     #[schemars(length(min = 1))]
     pub strengths: Vec<String>,
-    /// Areas requiring improvement: zero or more items.
-    #[serde(default)]
+    /// Areas requiring improvement: zero or more items (empty: none).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<String>>")]
     pub improvements: Vec<String>,
     /// The lead inspector, named in the closing paragraph.
     pub lead_inspector: LeadInspector,
@@ -72,6 +73,11 @@ pub struct Findings {
     /// An image for the letterhead, beside the findings file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Logo>,
+}
+
+/// `improvements:` with nothing after it means none.
+fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 fn default_letter() -> String {

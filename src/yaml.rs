@@ -50,6 +50,7 @@ pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, KeyIndex
                     | YamlError::SerdeInvalidValue { .. }
                     | YamlError::InvalidScalar { .. }
                     | YamlError::NullIntoString { .. }
+                    | YamlError::Unexpected { .. }
                     | YamlError::Message { .. }
             );
             Err(Failure { first: describe(&error, file, &index), shape, index })
@@ -128,6 +129,14 @@ fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diag
                 .hint("each key may appear only once here; merge the two entries")
         }
         YamlError::Message { msg, .. } => Diagnostic::error(msg.clone()),
+        YamlError::Unexpected { expected, .. } => {
+            let expected = match *expected {
+                "sequence start" => "a list",
+                "mapping start" => "a mapping of keys to values",
+                other => other,
+            };
+            Diagnostic::error(format!("expected {expected}, found \"{found}\""))
+        }
         YamlError::Budget { .. }
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }

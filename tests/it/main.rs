@@ -1,5 +1,6 @@
 //! The integration tests: one binary, so the typst crates link once.
 
+mod batch;
 mod cli;
 mod common;
 mod errors;

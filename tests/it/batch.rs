@@ -1,0 +1,164 @@
+//! Many letters at once, and the PDF that follows the findings file.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+#[test]
+fn a_batch_renders_every_good_letter_and_reports_the_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    for name in ["barnet-2014.yaml", "bath-2016.yaml", "gwynedd-2015.yaml", "torbay-2015.yaml"] {
+        fs::copy(fixture(name), inputs.join(name)).unwrap();
+    }
+    fs::copy(fixture("invalid/wrong-type.yaml"), inputs.join("wrong-type.yaml")).unwrap();
+    fs::write(inputs.join("notes.txt"), "not a findings file").unwrap();
+
+    let out = run(dir.path(), &["render", "in", "-o", "out"], None);
+    assert_eq!(out.status.code(), Some(1), "one letter failed");
+    let err = stderr(&out);
+    assert!(err.contains("in/wrong-type.yaml:12:10"), "the failure is located: {err}");
+    assert!(err.contains("expected a whole number, found \"twenty\""), "{err}");
+    let summary = err.lines().last().unwrap();
+    assert!(summary.starts_with("rendered 4 letters, 1 failed, "), "{summary}");
+    assert_eq!(
+        files_in(&dir.path().join("out")),
+        ["barnet-2014.pdf", "bath-2016.pdf", "gwynedd-2015.pdf", "torbay-2015.pdf"]
+    );
+    // The same letters as one at a time, byte for byte.
+    let single = run(dir.path(), &["render", "in/bath-2016.yaml", "-o", "single.pdf"], None);
+    assert!(single.status.success());
+    assert!(
+        fs::read(dir.path().join("single.pdf")).unwrap()
+            == fs::read(dir.path().join("out/bath-2016.pdf")).unwrap()
+    );
+}
+
+#[test]
+fn a_batch_of_named_files_and_its_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = fixture("barnet-2014.yaml");
+    let b = fixture("wrexham-2016.yaml");
+    let out = run(
+        dir.path(),
+        &["render", a.to_str().unwrap(), b.to_str().unwrap(), "-o", "letters"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "only the summary: {}", stderr(&out));
+    assert_eq!(files_in(&dir.path().join("letters")), ["barnet-2014.pdf", "wrexham-2016.pdf"]);
+
+    let out =
+        run(dir.path(), &["render", a.to_str().unwrap(), b.to_str().unwrap(), "-o", "-"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out =
+        run(dir.path(), &["render", a.to_str().unwrap(), a.to_str().unwrap(), "-o", "twice"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("would both be written to"), "{}", stderr(&out));
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = run(dir.path(), &["render", "empty"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("there are no findings files"), "{}", stderr(&out));
+}
+
+/// Waits until `check` holds, or panics after `limit`.
+fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn text_of(path: &Path) -> String {
+    fs::read(path).ok().map(|pdf| pdf_text(&pdf)).unwrap_or_default()
+}
+
+struct Watching(Child);
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+#[test]
+fn watch_follows_every_save_and_keeps_the_last_good_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let findings = dir.path().join("b.yaml");
+    let pdf = dir.path().join("b.pdf");
+    let original = fs::read_to_string(fixture("bath-2016.yaml")).unwrap();
+    fs::write(&findings, &original).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
+        .args(["watch", "b.yaml"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut watching = Watching(child);
+
+    let limit = Duration::from_secs(20);
+    wait_for("the first letter", limit, || {
+        has(&text_of(&pdf), "Staff told us that their managers")
+    });
+
+    // An edit, saved the way editors do: a new file renamed over the old.
+    let edited = original.replace("Staff told us that their managers", "Staff said their managers");
+    fs::write(dir.path().join(".b.yaml.swp"), &edited).unwrap();
+    fs::rename(dir.path().join(".b.yaml.swp"), &findings).unwrap();
+    wait_for("the edited letter", limit, || has(&text_of(&pdf), "Staff said their managers"));
+
+    // A save with an error: the last good letter stays.
+    let good = fs::read(&pdf).unwrap();
+    fs::write(&findings, edited.replace("  cases: 16", "  cases: sixteen")).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(fs::read(&pdf).unwrap() == good, "a bad save changed the letter");
+
+    // Ctrl-C ends it cleanly.
+    let pid = watching.0.id().to_string();
+    let _ = Command::new("kill").args(["-INT", &pid]).status();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = watching.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < limit, "watch did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut err = String::new();
+    use std::io::Read;
+    watching.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(status.success(), "{err}");
+    assert!(err.contains("expected a whole number, found \"sixteen\""), "{err}");
+    assert!(err.contains("kept the last good letter at b.pdf"), "{err}");
+    assert!(err.trim_end().ends_with("stopped watching"), "{err}");
+    let leftovers: Vec<String> =
+        files_in(dir.path()).into_iter().filter(|f| f.ends_with(".part")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[path = "../../benches/generate.rs"]
+mod generate;
+
+#[test]
+fn the_benchmark_letters_are_valid_and_varied() {
+    let mut pages = std::collections::BTreeSet::new();
+    for i in 0..30 {
+        let text = generate::findings(i);
+        let letter = pipeline()
+            .load(hmip_letter::SourceFile::new(format!("letter-{i}.yaml"), text), None)
+            .unwrap_or_else(|e| panic!("letter {i}: {e}"));
+        assert!(letter.warnings.is_empty(), "letter {i}: {:?}", letter.warnings);
+        let rendered = pipeline()
+            .render(&letter, hmip_letter::Format::Pdf, 72.0, &hmip_letter::Publishing::default())
+            .unwrap();
+        pages.insert(rendered.pages);
+    }
+    assert!(pages.len() >= 2, "the letters vary in length: {pages:?}");
+}
