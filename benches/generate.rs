@@ -120,7 +120,7 @@ pub fn findings(i: usize) -> String {
     line(format!("  cases: {cases}"));
     line(format!("  team: {}", quoted(&format!("{area} Youth Offending Team"))));
     let footnote = rng.below(3) == 0;
-    let mut sentence = |rng: &mut Rng, note: bool| {
+    let sentence = |rng: &mut Rng, note: bool| {
         let n = 1 + rng.below(cases);
         let mut text = format!("{} in {n} of the {cases} cases.", rng.pick(OPENINGS));
         for _ in 0..1 + rng.below(4) {

@@ -80,9 +80,9 @@ fn main() {
         Some(typst) => {
             let sources = typst_sources(dir.path(), &letters, &barnet);
             let typst_40 = median(runs.min(3), || {
-                sources.iter().skip(1).map(|s| time(typst_compile(&typst, s))).sum()
+                sources.iter().skip(1).map(|s| time(&mut typst_compile(&typst, s))).sum()
             });
-            let typst_one = median(runs * 3, || time(typst_compile(&typst, &sources[0])));
+            let typst_one = median(runs * 3, || time(&mut typst_compile(&typst, &sources[0])));
             println!("40 letters, typst CLI per process:   {:>8.1} ms", ms(typst_40));
             println!(
                 "  batch / typst CLI:                 {:>8.3}   (target ≤ 0.2)",

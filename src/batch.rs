@@ -2,9 +2,17 @@
 //!
 //! The publications team regenerates a whole programme of letters at once.
 //! One [`Pipeline`] (fonts, templates, the Typst library) is shared by all
-//! letters; rayon spreads the letters over the cores; each letter's result
-//! comes back over a channel to the calling thread, which alone reports, so
-//! messages never interleave. One bad file does not stop the others.
+//! letters; one worker thread per core takes the next letter until none are
+//! left; each letter's result comes back over a channel to the calling
+//! thread, which alone reports, so messages never interleave. One bad file
+//! does not stop the others.
+//!
+//! The workers are plain threads, not a rayon pool, on purpose: Typst uses
+//! rayon inside a compilation, and a rayon worker that waits for that inner
+//! work steals other letters meanwhile, on the same stack. A batch then had
+//! dozens of half-typeset letters in memory at once (hundreds of MiB) and
+//! overflowed its stack. Typst's own parallel work still runs on rayon's
+//! pool, shared by all workers.
 //!
 //! Typst memoises with comemo, whose caches grow with every letter; after
 //! each letter we evict entries unused for 10 compilations, which keeps a
@@ -14,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cli::Format;
 use crate::error::{Diagnostic, Error};
@@ -23,6 +31,10 @@ use crate::{Pipeline, Publishing};
 
 /// Comemo entries unused for this many compilations are dropped.
 const EVICT_AFTER: usize = 10;
+
+/// Typst lays out recursively: workers need a main thread's stack, not the
+/// 2 MiB Rust gives a spawned thread.
+const STACK_SIZE: usize = 32 * 1024 * 1024;
 
 /// One letter of a batch: where it comes from and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,14 +140,21 @@ pub fn run(
     let started = Instant::now();
     let (sender, receiver) = mpsc::channel();
     let mut summary = Summary { rendered: 0, failed: 0, elapsed: Duration::ZERO };
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, job)| {
-                let result = render_one(pipeline, job, format, ppi, publishing);
-                comemo::evict(EVICT_AFTER);
-                let _ = sender.send(Outcome { index, result });
-            });
-        });
+        let mut spawned = 0;
+        for _ in 0..workers {
+            let (sender, next) = (sender.clone(), &next);
+            let work = move || worker(pipeline, jobs, next, format, ppi, publishing, &sender);
+            let builder = std::thread::Builder::new().stack_size(STACK_SIZE);
+            spawned += usize::from(builder.spawn_scoped(scope, work).is_ok());
+        }
+        if spawned == 0 && !jobs.is_empty() {
+            // No thread could be started: do the work here, one by one.
+            worker(pipeline, jobs, &next, format, ppi, publishing, &sender);
+        }
+        drop(sender);
         for outcome in receiver {
             match outcome.result {
                 Ok(_) => summary.rendered += 1,
@@ -146,6 +165,27 @@ pub fn run(
     });
     summary.elapsed = started.elapsed();
     summary
+}
+
+/// Takes the next letter until there are none, sending each outcome back.
+fn worker(
+    pipeline: &Pipeline,
+    jobs: &[Job],
+    next: &AtomicUsize,
+    format: Format,
+    ppi: f32,
+    publishing: &Publishing,
+    sender: &mpsc::Sender<Outcome>,
+) {
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(index) else { break };
+        let result = render_one(pipeline, job, format, ppi, publishing);
+        comemo::evict(EVICT_AFTER);
+        if sender.send(Outcome { index, result }).is_err() {
+            break;
+        }
+    }
 }
 
 /// Reads, checks, renders and writes one letter.

@@ -39,8 +39,66 @@ pub fn string_literal(text: &str) -> String {
 
 /// Typst markup that prints `text` literally: `#"text";`. The `;` ends the
 /// expression, so a following `(`, `[` or `.` is not read as a call.
+///
+/// A word too long for a line (a long name, a long path segment) would run
+/// off the page, since letters are not hyphenated. Such a word is written
+/// one character per box instead: the line may then break between any two
+/// characters, and the text a reader copies is unchanged. Doing this here,
+/// only for the rare long word, costs nothing for ordinary text (a Typst
+/// `show regex` rule doing the same slowed every letter by a fifth).
 pub fn literal_markup(text: &str) -> String {
-    format!("#{};", string_literal(text))
+    if !text.split_whitespace().any(is_long_word) {
+        return format!("#{};", string_literal(text));
+    }
+    let mut out = String::new();
+    let mut plain = String::new();
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        if !is_long_word(word) {
+            plain.push_str(piece);
+            continue;
+        }
+        if !plain.is_empty() {
+            out.push_str(&format!("#{};", string_literal(&plain)));
+            plain.clear();
+        }
+        for cluster in clusters(word) {
+            out.push_str(&format!("#box({})", string_literal(cluster)));
+        }
+        plain.push_str(&piece[word.len()..]);
+    }
+    if !plain.is_empty() {
+        out.push_str(&format!("#{};", string_literal(&plain)));
+    }
+    out
+}
+
+/// A word that may not fit on a line. Addresses break at their slashes, so
+/// only their segments count.
+fn is_long_word(word: &str) -> bool {
+    word.split(['/', '@']).any(|part| part.chars().count() >= LONG_WORD)
+}
+
+/// Words of this many characters or more may break anywhere: about the
+/// width of the narrowest column (the names in the copy list).
+const LONG_WORD: usize = 40;
+
+/// The characters of a word, each with the combining marks that follow it.
+fn clusters(word: &str) -> impl Iterator<Item = &str> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        let mut chars = rest.char_indices();
+        chars.next()?;
+        let end = chars.find(|&(_, c)| !is_combining(c)).map_or(rest.len(), |(i, _)| i);
+        let (cluster, tail) = rest.split_at(end);
+        rest = tail;
+        Some(cluster)
+    })
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
 }
 
 /// The footnotes of one letter, numbered by Typst in the order of first use.
@@ -275,6 +333,21 @@ mod tests {
         assert_eq!(string_literal("a\nb\u{7}"), "\"a\\nb\\u{7}\"");
         assert_eq!(string_literal("ŵŷ Ελλάδα Київ"), "\"ŵŷ Ελλάδα Київ\"");
         assert_eq!(literal_markup("x"), "#\"x\";");
+    }
+
+    #[test]
+    fn long_words_may_break_anywhere() {
+        let word = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch";
+        let out = literal_markup(&format!("in {word} today"));
+        assert!(out.starts_with("#\"in \";#box(\"L\")#box(\"l\")"), "{out}");
+        assert!(out.ends_with("#box(\"h\")#\" today\";"), "{out}");
+        assert_eq!(out.matches("#box(").count(), word.len());
+        // Short words, and addresses with short segments, stay one literal.
+        let url = "see https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/";
+        assert_eq!(literal_markup(url), format!("#{};", string_literal(url)));
+        // A combining accent stays with its letter.
+        let accented = format!("{}e\u{301}", "a".repeat(40));
+        assert!(literal_markup(&accented).ends_with("#box(\"e\u{301}\")"));
     }
 
     #[test]
