@@ -93,8 +93,12 @@ fn watch_follows_every_save_and_keeps_the_last_good_letter() {
     let pdf = dir.path().join("b.pdf");
     let original = fs::read_to_string(fixture("bath-2016.yaml")).unwrap();
     fs::write(&findings, &original).unwrap();
+    let templates = dir.path().join("t");
+    fs::create_dir(&templates).unwrap();
+    let organisation = fs::read_to_string(root().join("templates/organisation.yaml")).unwrap();
+    fs::write(templates.join("organisation.yaml"), &organisation).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
-        .args(["watch", "b.yaml"])
+        .args(["watch", "b.yaml", "--templates", "t"])
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
@@ -113,6 +117,11 @@ fn watch_follows_every_save_and_keeps_the_last_good_letter() {
     fs::write(dir.path().join(".b.yaml.swp"), &edited).unwrap();
     fs::rename(dir.path().join(".b.yaml.swp"), &findings).unwrap();
     wait_for("the edited letter", limit, || has(&text_of(&pdf), "Staff said their managers"));
+
+    // A change to a template is picked up too.
+    let renamed = organisation.replace("HMI Probation Publications", "The Print Room");
+    fs::write(templates.join("organisation.yaml"), renamed).unwrap();
+    wait_for("the new template", limit, || has(&text_of(&pdf), "please contact The Print Room"));
 
     // A save with an error: the last good letter stays.
     let good = fs::read(&pdf).unwrap();
