@@ -47,14 +47,7 @@ pub struct WatchArgs {
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
-
-    #[command(flatten)]
-    pub publishing: PublishingArgs,
-
-    /// How to print errors and warnings.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    pub common: CommonArgs,
 }
 
 /// Arguments of `check`.
@@ -65,14 +58,7 @@ pub struct CheckArgs {
     pub inputs: Vec<Input>,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
-
-    #[command(flatten)]
-    pub publishing: PublishingArgs,
-
-    /// How to print errors and warnings.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    pub common: CommonArgs,
 }
 
 /// Arguments of `init`.
@@ -114,14 +100,7 @@ pub struct RenderArgs {
     pub ppi: f32,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
-
-    #[command(flatten)]
-    pub publishing: PublishingArgs,
-
-    /// How to print errors and warnings.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    pub common: CommonArgs,
 }
 
 /// How a letter is published.
@@ -201,6 +180,20 @@ fn parse_ppi(arg: &str) -> Result<f32, String> {
 }
 
 /// Arguments every command that typesets shares.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    #[command(flatten)]
+    pub publishing: PublishingArgs,
+
+    /// How to print errors and warnings.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// Where templates and fonts come from.
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file

@@ -59,7 +59,7 @@ pub fn produce(
 }
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    let publishing = args.publishing.publishing()?;
+    let publishing = args.common.publishing.publishing()?;
     let is_batch = args.inputs.len() > 1
         || args.inputs.iter().any(|i| matches!(i, Input::Path(p) if p.is_dir()));
     if is_batch {
@@ -86,7 +86,7 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     if args.format == Format::Png && output == Output::Stdout {
         return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
     }
-    let result = Pipeline::new(&args.setup.setup())
+    let result = Pipeline::new(&args.common.setup.setup())
         .and_then(|pipeline| produce(&pipeline, input, args.format, args.ppi, &publishing))
         .and_then(|rendered| {
             write_outputs(&output, args.format, &rendered.outputs)?;
@@ -94,11 +94,11 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         });
     match result {
         Ok(warnings) => {
-            sink.diagnostics(&warnings, args.diagnostic_format);
+            sink.diagnostics(&warnings, args.common.diagnostic_format);
             Ok(true)
         }
         Err(error) => {
-            sink.diagnostics(&error.diagnostics(), args.diagnostic_format);
+            sink.diagnostics(&error.diagnostics(), args.common.diagnostic_format);
             Ok(false)
         }
     }
@@ -134,7 +134,7 @@ fn render_batch(
         }
         Some(Output::Path(dir)) => Some(dir.clone()),
     };
-    let format = args.diagnostic_format;
+    let format = args.common.diagnostic_format;
     let prepared = batch::expand(&paths).and_then(|files| {
         if let Some(dir) = &out_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
@@ -149,7 +149,7 @@ fn render_batch(
         }
     };
     let jobs = batch::plan(&files, out_dir.as_deref(), args.format).map_err(usage_error)?;
-    let pipeline = match Pipeline::new(&args.setup.setup()) {
+    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
         Ok(pipeline) => pipeline,
         Err(error) => {
             sink.diagnostics(&error.diagnostics(), format);
@@ -201,9 +201,9 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    let publishing = args.publishing.publishing()?;
-    let format = args.diagnostic_format;
-    let pipeline = match Pipeline::new(&args.setup.setup()) {
+    let publishing = args.common.publishing.publishing()?;
+    let format = args.common.diagnostic_format;
+    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
         Ok(pipeline) => pipeline,
         Err(error) => {
             sink.diagnostics(&error.diagnostics(), format);

@@ -19,6 +19,31 @@ pub enum Output {
 
 /// Writes `bytes` to `path` through a temporary file renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    // Keep the permissions of the file being replaced.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644)
+    };
+    #[cfg(not(unix))]
+    let mode = 0o644;
+    let temp = written_temp(path, bytes, mode)?;
+    temp.persist(path).map_err(|e| Error::write(path, e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to a new file at `path`, refusing to replace one that
+/// exists (checked by the rename itself, so there is no race).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let temp = written_temp(path, bytes, 0o644)?;
+    temp.persist_noclobber(path).map_err(|e| Error::write(path, e.error))?;
+    Ok(())
+}
+
+/// A temporary file beside `path` (so the rename stays on one file system)
+/// holding `bytes`, flushed to disk, with the given permissions. Dropped
+/// unpersisted, it deletes itself.
+fn written_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<tempfile::NamedTempFile, Error> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -31,38 +56,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
-    #[cfg(unix)]
-    {
-        // Temporary files are private; a letter is for publishing.
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode & 0o7777));
-    }
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-/// Writes `bytes` to a new file at `path`, refusing to replace one that
-/// exists (checked by the rename itself, so there is no race).
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| Error::write(path, e);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".hmip-letter-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
+    // Temporary files are private; a letter is for publishing.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
     }
-    temp.persist_noclobber(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = mode;
+    Ok(temp)
 }
 
 /// Writes `bytes` to standard output.

@@ -29,7 +29,7 @@ const TICK: Duration = Duration::from_millis(100);
 
 /// Watches until Ctrl-C. `Ok(false)` only if watching could not start.
 pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    let publishing = args.publishing.publishing()?;
+    let publishing = args.common.publishing.publishing()?;
     let output = args.output.clone().unwrap_or_else(|| args.input.with_extension("pdf"));
     if same_file(&args.input, &output) {
         return Err(usage_error(format!(
@@ -37,14 +37,14 @@ pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
             output.display()
         )));
     }
-    let format = args.diagnostic_format;
+    let format = args.common.diagnostic_format;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // Without a handler Ctrl-C still ends the process; the handler lets the
     // loop finish cleanly.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
 
-    let watched = match Watched::new(&args.input, args.setup.templates.as_deref()) {
+    let watched = match Watched::new(&args.input, args.common.setup.templates.as_deref()) {
         Ok(watched) => watched,
         Err(error) => {
             sink.diagnostics(&error.diagnostics(), format);
@@ -147,12 +147,12 @@ struct Session<'a> {
 
 impl Session<'_> {
     fn format(&self) -> DiagnosticFormat {
-        self.args.diagnostic_format
+        self.args.common.diagnostic_format
     }
 
     /// Reads the templates and fonts again.
     fn reload(&mut self, sink: &mut dyn Sink) {
-        match Pipeline::new(&self.args.setup.setup()) {
+        match Pipeline::new(&self.args.common.setup.setup()) {
             Ok(pipeline) => self.pipeline = Some(pipeline),
             Err(error) => {
                 self.pipeline = None;
