@@ -22,7 +22,11 @@ use std::time::{Duration, Instant};
 
 use hmip_letter::{Pipeline, Publishing, Setup, SourceFile};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hmip-letter");
+/// The binary measured: this build's, or `$HMIP_LETTER` (e.g. the `dist`
+/// profile's, `target/dist/hmip-letter`).
+fn bin() -> PathBuf {
+    std::env::var_os("HMIP_LETTER").map_or_else(|| env!("CARGO_BIN_EXE_hmip-letter").into(), PathBuf::from)
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; `-- --quick` makes every count small.
@@ -40,7 +44,7 @@ fn main() {
 
     let batch = median(runs, || {
         time(
-            Command::new(BIN)
+            Command::new(bin())
                 .arg("render")
                 .arg(dir.path().join("letters-40"))
                 .arg("-o")
@@ -52,7 +56,7 @@ fn main() {
             .iter()
             .map(|l| {
                 time(
-                    Command::new(BIN)
+                    Command::new(bin())
                         .arg("render")
                         .arg(l)
                         .arg("-o")
@@ -71,7 +75,7 @@ fn main() {
     let barnet = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml");
     let cold = median(runs * 3, || {
         time(
-            Command::new(BIN).arg("render").arg(&barnet).arg("-o").arg(dir.path().join("cold.pdf")),
+            Command::new(bin()).arg("render").arg(&barnet).arg("-o").arg(dir.path().join("cold.pdf")),
         )
     });
     println!("one letter (Barnet), cold process:   {:>8.1} ms", ms(cold));
@@ -100,7 +104,7 @@ fn main() {
     }
 
     let (elapsed, peak) = peak_rss(
-        Command::new(BIN).arg("render").arg(&thousand).arg("-o").arg(dir.path().join("out-big")),
+        Command::new(bin()).arg("render").arg(&thousand).arg("-o").arg(dir.path().join("out-big")),
     );
     println!(
         "{big} letters, one batch:             {:>8.1} s, peak RSS {:.1} MiB   (target ≤ 150 MiB)",
@@ -171,7 +175,10 @@ fn time(command: &mut Command) -> Duration {
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
-    let mut samples: Vec<Duration> = (0..runs).map(|_| f()).collect();
+    middle((0..runs).map(|_| f()).collect())
+}
+
+fn middle(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }
@@ -208,7 +215,7 @@ fn typst_sources(dir: &Path, letters: &[PathBuf], barnet: &Path) -> Vec<PathBuf>
         .map(|(i, input)| {
             let typ = out.join(format!("letter-{i:04}.typ"));
             time(
-                Command::new(BIN)
+                Command::new(bin())
                     .arg("render")
                     .arg(&input)
                     .arg("--format")
@@ -257,7 +264,7 @@ fn watch_latency(dir: &Path, edits: usize) {
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml"))
             .unwrap();
     fs::write(&findings, &original).unwrap();
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .arg("watch")
         .arg(&findings)
         .stderr(Stdio::piped())
