@@ -25,7 +25,8 @@ use hmip_letter::{Pipeline, Publishing, Setup, SourceFile};
 /// The binary measured: this build's, or `$HMIP_LETTER` (e.g. the `dist`
 /// profile's, `target/dist/hmip-letter`).
 fn bin() -> PathBuf {
-    std::env::var_os("HMIP_LETTER").map_or_else(|| env!("CARGO_BIN_EXE_hmip-letter").into(), PathBuf::from)
+    std::env::var_os("HMIP_LETTER")
+        .map_or_else(|| env!("CARGO_BIN_EXE_hmip-letter").into(), PathBuf::from)
 }
 
 fn main() {
@@ -75,7 +76,11 @@ fn main() {
     let barnet = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml");
     let cold = median(runs * 3, || {
         time(
-            Command::new(bin()).arg("render").arg(&barnet).arg("-o").arg(dir.path().join("cold.pdf")),
+            Command::new(bin())
+                .arg("render")
+                .arg(&barnet)
+                .arg("-o")
+                .arg(dir.path().join("cold.pdf")),
         )
     });
     println!("one letter (Barnet), cold process:   {:>8.1} ms", ms(cold));

@@ -103,11 +103,6 @@ impl Pipeline {
         Ok(Self { templates, env, organisation, shared })
     }
 
-    /// The template files in use.
-    pub fn templates(&self) -> &Templates {
-        &self.templates
-    }
-
     /// Parses and checks a findings file. `dir` is the folder it is in.
     pub fn load(&self, file: Arc<SourceFile>, dir: Option<PathBuf>) -> Result<Letter, Error> {
         let (findings, index) = load::parse(&file)?;
@@ -283,10 +278,4 @@ fn publication_date(findings: &Findings) -> Datetime {
 pub fn datetime_from_unix(seconds: i64) -> Option<Datetime> {
     let t = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
     Datetime::from_ymd_hms(t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
-}
-
-/// Reads a findings file from disk and renders it, for tests and benches.
-pub fn render_path(pipeline: &Pipeline, path: &Path) -> Result<Rendered, Error> {
-    let input = load::Input::Path(path.to_path_buf());
-    pipeline.render_pdf(load::read(&input)?, input.dir())
 }

@@ -69,7 +69,10 @@ fn typst_markup(value: &Value) -> Result<String, minijinja::Error> {
     if let Some(text) = value.as_str() {
         return Ok(literal_markup(text));
     }
-    if value.is_number() || value.is_true() || value.kind() == minijinja::value::ValueKind::Bool {
+    if matches!(
+        value.kind(),
+        minijinja::value::ValueKind::Number | minijinja::value::ValueKind::Bool
+    ) {
         return Ok(literal_markup(&value.to_string()));
     }
     Err(minijinja::Error::new(

@@ -13,7 +13,7 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::error::{Diagnostic, Severity};
+use crate::error::Diagnostic;
 use crate::world::LetterWorld;
 
 /// Lays out the letter. Warnings come back with the document.
@@ -86,10 +86,6 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
             let mut out = match d.severity {
                 TypstSeverity::Error => Diagnostic::error(d.message.to_string()),
                 TypstSeverity::Warning => Diagnostic::warning(d.message.to_string()),
-            };
-            out.severity = match d.severity {
-                TypstSeverity::Error => Severity::Error,
-                TypstSeverity::Warning => Severity::Warning,
             };
             if let Some(file) = d.span.id().and_then(|id| world.source_file(id)) {
                 out = out.at(&file, world.range(d.span));

@@ -1,0 +1,145 @@
+//! Warnings: what is legal in a findings file but probably a slip. A
+//! paragraph that stops mid-sentence, a figure "N of M" that cannot be
+//! right, a person twice in the copy list. Warnings never stop a letter and
+//! never change it.
+
+use super::{Located, TextKind, texts};
+use crate::error::Diagnostic;
+use crate::model::Findings;
+
+/// What is legal but probably a slip: a paragraph that stops mid-sentence,
+/// a figure "N of M" that cannot be right, a person twice in the copy list.
+pub fn warnings(f: &Findings, at: &Located) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for field in texts(f) {
+        let is_sentence = field.kind == TextKind::Prose && !field.key.ends_with(".heading");
+        if is_sentence && !field.text.trim().is_empty() && !ends_a_sentence(field.text) {
+            let d = Diagnostic::warning("this paragraph does not end with a full stop")
+                .hint("is it finished? a sentence ends with `.`, `?` or `!`");
+            out.push(at.at(d, &field.key));
+        }
+        if field.kind == TextKind::Prose {
+            for (n, m) in figures(field.text) {
+                let cases = f.inspection.cases;
+                let message = if n > m {
+                    format!("\"{n} of {m}\": the first figure is larger than the second")
+                } else if m > cases {
+                    format!("\"{n} of {m}\": only {cases} cases were examined")
+                } else {
+                    continue;
+                };
+                out.push(at.at(Diagnostic::warning(message), &field.key));
+            }
+        }
+    }
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
+        for (j, name) in row.names.iter().enumerate() {
+            let normal = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = format!("copy_to[{i}].names[{j}]");
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == normal) {
+                let d = Diagnostic::warning(format!("{name} is in the copy list twice"))
+                    .hint(format!("also at `{first}`"));
+                out.push(at.at(d, &key));
+            } else {
+                seen.push((normal, key));
+            }
+        }
+    }
+    out
+}
+
+/// Whether text ends as a sentence does, after closing quotes, brackets,
+/// emphasis marks and footnote marks.
+fn ends_a_sentence(text: &str) -> bool {
+    let mut text = text.trim_end();
+    loop {
+        let before = text;
+        if let Some(start) = text.rfind("[^")
+            && text.ends_with(']')
+        {
+            text = &text[..start];
+        }
+        text = text.trim_end_matches(['"', '\'', '’', '”', ')', ']', '*', '_', ' ']);
+        if text == before {
+            break;
+        }
+    }
+    text.ends_with(['.', '?', '!', '…', ':'])
+}
+
+/// The figures "N of M" and "N out of M" in a text, with number words.
+fn figures(text: &str) -> Vec<(u32, u32)> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(n) = number(word) else { continue };
+        let mut j = i + 1;
+        if words.get(j).map(String::as_str) == Some("out") {
+            j += 1;
+        }
+        if words.get(j).map(String::as_str) != Some("of") {
+            continue;
+        }
+        j += 1;
+        if words.get(j).map(String::as_str) == Some("the") {
+            j += 1;
+        }
+        if let Some(m) = words.get(j).and_then(|w| number(w)) {
+            out.push((n, m));
+        }
+    }
+    out
+}
+
+fn number(word: &str) -> Option<u32> {
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    word.parse().ok().or_else(|| WORDS.iter().position(|w| *w == word).map(|n| n as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_with_a_stop_after_quotes_and_notes() {
+        assert!(ends_a_sentence("It was done."));
+        assert!(ends_a_sentence("He said \"yes.\""));
+        assert!(ends_a_sentence("It was *done*."));
+        assert!(ends_a_sentence("It fell to 31%.[^rate]"));
+        assert!(ends_a_sentence("(As planned.)"));
+        assert!(!ends_a_sentence("Staff were"));
+        assert!(!ends_a_sentence("It fell to 31%[^rate]"));
+    }
+
+    #[test]
+    fn figures_are_found_in_words_and_digits() {
+        let text = "in 12 of the 16 relevant cases, 18 out of the 20 cases, three of four, 2014 of";
+        assert_eq!(figures(text), [(12, 16), (18, 20), (3, 4)]);
+    }
+}
