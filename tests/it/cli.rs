@@ -84,17 +84,20 @@ fn templates_folder_overrides_file_by_file() {
     );
 }
 
+/// Renders Barnet with one template file replaced; the folder and the run.
+fn render_with_template(name: &str, text: &str) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(name), text).unwrap();
+    let input = fixture("barnet-2014.yaml");
+    let args = ["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "."];
+    let out = run(dir.path(), &args, None);
+    (dir, out)
+}
+
 #[test]
 fn a_template_error_points_at_the_template() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("sqs.typ.j2"), "#import \"style.typ\": *\n\n{{ no_such_value }}\n")
-        .unwrap();
-    let input = fixture("barnet-2014.yaml");
-    let out = run(
-        dir.path(),
-        &["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "."],
-        None,
-    );
+    let text = "#import \"style.typ\": *\n\n{{ no_such_value }}\n";
+    let (dir, out) = render_with_template("sqs.typ.j2", text);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("template error: undefined value"), "{err}");
@@ -104,17 +107,10 @@ fn a_template_error_points_at_the_template() {
 
 #[test]
 fn a_layout_error_points_at_style_typ() {
-    let dir = tempfile::tempdir().unwrap();
     let style = fs::read_to_string(root().join("templates/style.typ")).unwrap();
     let broken =
         style.replace("#let bullets(items) = list(..items)", "#let bullets(items) = list(..itemz)");
-    fs::write(dir.path().join("style.typ"), broken).unwrap();
-    let input = fixture("barnet-2014.yaml");
-    let out = run(
-        dir.path(),
-        &["render", input.to_str().unwrap(), "-o", "b.pdf", "--templates", "."],
-        None,
-    );
+    let (_dir, out) = render_with_template("style.typ", &broken);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: unknown variable: itemz"), "{err}");
