@@ -197,8 +197,8 @@ fn render_one(
     publishing: &Publishing,
 ) -> Result<Vec<Diagnostic>, Error> {
     let input = Input::Path(job.input.clone());
-    let rendered = crate::commands::produce(pipeline, &input, format, ppi, publishing)?;
-    crate::commands::write_outputs(
+    let rendered = pipeline.render_input(&input, format, ppi, publishing)?;
+    crate::output::write_outputs(
         &crate::output::Output::Path(job.output.clone()),
         format,
         &rendered.outputs,

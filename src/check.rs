@@ -246,13 +246,13 @@ fn check_lists(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
     for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
         need(row.names.is_empty(), &format!("copy_to[{i}].names"), "name");
     }
-    for key in ["intro", "context", "closing", "operational_management"] {
-        let list = match key {
-            "intro" => &f.intro,
-            "context" => &f.context,
-            "closing" => &f.closing,
-            _ => &f.operational_management,
-        };
+    let replaceable = [
+        ("intro", &f.intro),
+        ("context", &f.context),
+        ("closing", &f.closing),
+        ("operational_management", &f.operational_management),
+    ];
+    for (key, list) in replaceable {
         if list.as_ref().is_some_and(Vec::is_empty) {
             let d = Diagnostic::error(format!("{key} is an empty list"))
                 .hint(format!("leave `{key}` out to print the usual text"));

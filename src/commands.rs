@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use crate::batch;
 use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
 use crate::error::{Diagnostic, Error};
-use crate::load::{self, Input};
+use crate::load::Input;
 use crate::output::{self, Output};
 use crate::report::DiagnosticFormat;
 use crate::templates::{STARTER, Templates};
-use crate::{Pipeline, Publishing, Rendered};
+use crate::{Pipeline, Publishing};
 
 /// Where commands send what the user should see.
 pub trait Sink {
@@ -43,19 +43,6 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         Command::Init(args) => Ok(init(args, sink)),
         Command::Watch(args) => crate::watch::run(args, sink),
     }
-}
-
-/// Reads, checks and renders one findings file.
-pub fn produce(
-    pipeline: &Pipeline,
-    input: &Input,
-    format: Format,
-    ppi: f32,
-    publishing: &Publishing,
-) -> Result<Rendered, Error> {
-    let file = load::read(input)?;
-    let letter = pipeline.load(file, input.dir())?;
-    pipeline.render(&letter, format, ppi, publishing)
 }
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
@@ -87,9 +74,9 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
     }
     let result = Pipeline::new(&args.common.setup.setup())
-        .and_then(|pipeline| produce(&pipeline, input, args.format, args.ppi, &publishing))
+        .and_then(|pipeline| pipeline.render_input(input, args.format, args.ppi, &publishing))
         .and_then(|rendered| {
-            write_outputs(&output, args.format, &rendered.outputs)?;
+            output::write_outputs(&output, args.format, &rendered.outputs)?;
             Ok(rendered.warnings)
         });
     match result {
@@ -169,29 +156,6 @@ fn render_batch(
     Ok(summary.failed == 0)
 }
 
-/// Writes a letter's outputs: one file, or for PNG one per page
-/// (`NAME-1.png`, `NAME-2.png`...).
-pub fn write_outputs(output: &Output, format: Format, outputs: &[Vec<u8>]) -> Result<(), Error> {
-    match (output, format) {
-        (Output::Stdout, _) => output::write_stdout(outputs.first().map_or(&[], Vec::as_slice)),
-        (Output::Path(path), Format::Png) => {
-            for (i, page) in outputs.iter().enumerate() {
-                output::write_atomic(&page_path(path, i + 1), page)?;
-            }
-            Ok(())
-        }
-        (Output::Path(path), _) => {
-            output::write_atomic(path, outputs.first().map_or(&[], Vec::as_slice))
-        }
-    }
-}
-
-/// `letter.png`, page 2 → `letter-2.png`.
-pub fn page_path(path: &Path, page: usize) -> PathBuf {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-    path.with_file_name(format!("{stem}-{page}.png"))
-}
-
 /// Whether two paths name the same file (or would, once written).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
@@ -213,7 +177,7 @@ fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let mut all_ok = true;
     for input in &args.inputs {
         // Typeset in memory too, so a file that passes `check` renders.
-        let diagnostics = match produce(&pipeline, input, Format::Pdf, 72.0, &publishing) {
+        let diagnostics = match pipeline.render_input(input, Format::Pdf, 72.0, &publishing) {
             Ok(rendered) => rendered.warnings,
             Err(error) => error.diagnostics(),
         };

@@ -37,7 +37,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use typst::foundations::Datetime;
+use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
@@ -121,12 +121,12 @@ impl Pipeline {
     pub fn prepare(&self, letter: &Letter, publishing: &Publishing) -> Result<Prepared, Error> {
         let mut files = Vec::new();
         let logo = load::read_logo(letter)?.map(|(path, bytes)| {
-            files.push((path.clone(), bytes));
+            files.push((path.clone(), Bytes::new(bytes)));
             (path, letter.findings.logo.as_ref().map(|l| l.alt.clone()).unwrap_or_default())
         });
         let attachment = publishing.attaches_source().then(|| {
             let name = attachment_name(&letter.file.name);
-            files.push((format!("/{name}"), letter.file.text.as_bytes().to_vec()));
+            files.push((format!("/{name}"), Bytes::new(letter.file.text.as_bytes().to_vec())));
             name
         });
         let extras = compose::Extras { draft: publishing.draft, logo, attachment };
@@ -200,6 +200,18 @@ impl Pipeline {
         Ok(Rendered { outputs, pages, warnings })
     }
 
+    /// Reads, checks and renders one findings file.
+    pub fn render_input(
+        &self,
+        input: &load::Input,
+        format: Format,
+        ppi: f32,
+        publishing: &Publishing,
+    ) -> Result<Rendered, Error> {
+        let letter = self.load(load::read(input)?, input.dir())?;
+        self.render(&letter, format, ppi, publishing)
+    }
+
     /// Reads, checks and renders a findings file to a PDF with the default
     /// standards: every stage, one call.
     pub fn render_pdf(
@@ -215,7 +227,7 @@ impl Pipeline {
 /// A letter's Typst source and the extra files its World serves.
 pub struct Prepared {
     pub source: Arc<SourceFile>,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Bytes)>,
 }
 
 /// A rendered letter: its output files, page count and warnings.

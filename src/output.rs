@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::cli::Format;
 use crate::error::Error;
 
 /// Where an output goes.
@@ -73,6 +74,27 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|e| Error::write(Path::new("<stdout>"), e))
+}
+
+/// Writes a letter's outputs: one file, or for PNG one per page
+/// (`NAME-1.png`, `NAME-2.png`...).
+pub fn write_outputs(output: &Output, format: Format, outputs: &[Vec<u8>]) -> Result<(), Error> {
+    match (output, format) {
+        (Output::Stdout, _) => write_stdout(outputs.first().map_or(&[], Vec::as_slice)),
+        (Output::Path(path), Format::Png) => {
+            for (i, page) in outputs.iter().enumerate() {
+                write_atomic(&page_path(path, i + 1), page)?;
+            }
+            Ok(())
+        }
+        (Output::Path(path), _) => write_atomic(path, outputs.first().map_or(&[], Vec::as_slice)),
+    }
+}
+
+/// `letter.png`, page 2 → `letter-2.png`.
+pub fn page_path(path: &Path, page: usize) -> PathBuf {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    path.with_file_name(format!("{stem}-{page}.png"))
 }
 
 #[cfg(test)]

@@ -90,9 +90,9 @@ impl<'a> LetterWorld<'a> {
     }
 
     /// Lets the letter read one more file, at `path` (e.g. `/logo.png`).
-    pub fn allow(&mut self, path: &str, bytes: Vec<u8>) {
+    pub fn allow(&mut self, path: &str, bytes: Bytes) {
         if let Some(id) = file_id(path) {
-            self.extra.insert(id, Bytes::new(bytes));
+            self.extra.insert(id, bytes);
         }
     }
 
