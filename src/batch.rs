@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::cli::Format;
+use crate::format::Format;
 use crate::error::{Diagnostic, Error};
 use crate::load::Input;
 use crate::{Pipeline, Publishing};

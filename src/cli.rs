@@ -8,12 +8,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::format::Format;
 use crate::load::Input;
 use crate::output::Output;
 use crate::report::DiagnosticFormat;
 
 /// Turn an inspector's findings file into the published HM Inspectorate of
-/// Probation letter (PDF).
+/// Probation letter (PDF, or an accessible web page).
 #[derive(Debug, Parser)]
 #[command(name = "hmip-letter", version, max_term_width = 100)]
 pub struct Cli {
@@ -23,7 +24,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a findings file to a PDF letter.
+    /// Render a findings file to a PDF letter or an accessible web page.
     Render(RenderArgs),
     /// Check findings files for every problem, without writing anything.
     Check(CheckArgs),
@@ -42,9 +43,18 @@ pub struct WatchArgs {
     #[arg(value_name = "FINDINGS")]
     pub input: PathBuf,
 
-    /// Where to write the letter. Default: beside the findings file.
+    /// Where to write the letter. Default: beside the findings file, with
+    /// the format's extension.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
+
+    /// Pixels per inch of the pages written by `--format png`.
+    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
+    pub ppi: f32,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -92,8 +102,8 @@ pub struct RenderArgs {
     pub output: Option<Output>,
 
     /// What to write.
-    #[arg(long, value_enum, default_value_t = Format::Pdf)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
 
     /// Pixels per inch of the pages written by `--format png`.
     #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
@@ -214,22 +224,24 @@ impl SetupArgs {
 
 /// What `render` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The letter as PDF.
+pub enum OutputFormat {
+    /// The letter as PDF (PDF/A-2b and PDF/UA-1 unless --pdf-standard says otherwise).
     Pdf,
+    /// The letter as one self-contained, accessible web page.
+    Html,
     /// The generated Typst source, to see what was typeset.
     Typ,
     /// One PNG image per page, named OUT-1.png, OUT-2.png...
     Png,
 }
 
-impl Format {
-    /// The file extension of the format.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Typ => "typ",
-            Format::Png => "png",
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Format {
+        match format {
+            OutputFormat::Pdf => Format::Pdf,
+            OutputFormat::Html => Format::Html,
+            OutputFormat::Typ => Format::Typ,
+            OutputFormat::Png => Format::Png,
         }
     }
 }

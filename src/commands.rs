@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::batch;
-use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
+use crate::cli::{CheckArgs, Command, InitArgs, RenderArgs, usage_error};
+use crate::format::Format;
 use crate::error::{Diagnostic, Error};
 use crate::load::Input;
 use crate::output::{self, Output};
@@ -47,6 +48,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.common.publishing.publishing()?;
+    let format = Format::from(args.format);
     let is_batch = args.inputs.len() > 1
         || args.inputs.iter().any(|i| matches!(i, Input::Path(p) if p.is_dir()));
     if is_batch {
@@ -57,7 +59,7 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     };
     let output = match (&args.output, input) {
         (Some(output), _) => output.clone(),
-        (None, Input::Path(path)) => Output::Path(path.with_extension(args.format.extension())),
+        (None, Input::Path(path)) => Output::Path(path.with_extension(format.extension())),
         (None, Input::Stdin) => {
             return Err(usage_error("reading standard input (`-`) needs `-o OUT` (or `-o -`)"));
         }
@@ -70,13 +72,13 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
             output.display()
         )));
     }
-    if args.format == Format::Png && output == Output::Stdout {
+    if format == Format::Png && output == Output::Stdout {
         return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
     }
     let result = Pipeline::new(&args.common.setup.setup())
-        .and_then(|pipeline| pipeline.render_input(input, args.format, args.ppi, &publishing))
+        .and_then(|pipeline| pipeline.render_input(input, format, args.ppi, &publishing))
         .and_then(|rendered| {
-            output::write_outputs(&output, args.format, &rendered.outputs)?;
+            output::write_outputs(&output, format, &rendered.outputs)?;
             Ok(rendered.warnings)
         });
     match result {
@@ -135,7 +137,8 @@ fn render_batch(
             return Ok(false);
         }
     };
-    let jobs = batch::plan(&files, out_dir.as_deref(), args.format).map_err(usage_error)?;
+    let output_format = Format::from(args.format);
+    let jobs = batch::plan(&files, out_dir.as_deref(), output_format).map_err(usage_error)?;
     let pipeline = match Pipeline::new(&args.common.setup.setup()) {
         Ok(pipeline) => pipeline,
         Err(error) => {
@@ -144,7 +147,7 @@ fn render_batch(
         }
     };
     sink.start_progress(jobs.len());
-    let summary = batch::run(&pipeline, &jobs, args.format, args.ppi, publishing, |_, outcome| {
+    let summary = batch::run(&pipeline, &jobs, output_format, args.ppi, publishing, |_, outcome| {
         match outcome.result {
             Ok(warnings) => sink.diagnostics(&warnings, format),
             Err(error) => sink.diagnostics(&error.diagnostics(), format),

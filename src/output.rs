@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::Format;
+use crate::format::Format;
 use crate::error::Error;
 
 /// Where an output goes.

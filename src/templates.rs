@@ -1,11 +1,13 @@
 //! The template files: embedded in the binary, overridden file by file.
 //!
-//! The letter templates (`*.typ.j2`), the layout (`style.typ`) and the
-//! organisation data (`organisation.yaml`) ship inside the binary, so the
-//! tool works with nothing beside it. `--templates DIR` lays a folder over
-//! them: a file in DIR with the same name wins, and new files (another
-//! letter, an image the layout uses) are added. The folder is read once, at
-//! start, so the Typst World never touches the disk for templates.
+//! The letter templates (`sqs.typ.j2` for the PDF, `sqs.html.j2` for the web
+//! page), the layout (`style.typ`), the words of each language
+//! (`words/en.yaml`) and the organisation data (`organisation.yaml`) ship
+//! inside the binary, so the tool works with nothing beside it.
+//! `--templates DIR` lays a folder over them: a file in DIR (or in
+//! DIR/words/) with the same name wins, and new files (another letter, a
+//! language, an image the layout uses) are added. The folder is read once,
+//! at start, so the Typst World never touches the disk for templates.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,7 +25,8 @@ pub struct TemplateFile {
     pub source: Option<Arc<SourceFile>>,
 }
 
-/// The suffix of letter templates: `sqs.typ.j2` is the letter `sqs`.
+/// The suffix of the Typst letter templates: `sqs.typ.j2` is the letter
+/// `sqs` (and `sqs.html.j2` its web page).
 pub const LETTER_SUFFIX: &str = ".typ.j2";
 
 /// The layout module every letter imports.
@@ -37,6 +40,8 @@ pub const STARTER: &str = "starter.yaml";
 
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
+    ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
+    ("words/en.yaml", include_str!("../templates/words/en.yaml")),
     (STYLE, include_str!("../templates/style.typ")),
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
     (STARTER, include_str!("../templates/starter.yaml")),
@@ -67,9 +72,21 @@ impl Templates {
         Self { files }
     }
 
-    /// The embedded templates with the files of `dir` laid over them.
+    /// The embedded templates with the files of `dir` (and of its `words`
+    /// folder) laid over them.
     pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut templates = Self::embedded();
+        templates.overlay(dir, "")?;
+        let words = dir.join("words");
+        if words.is_dir() {
+            templates.overlay(&words, crate::words::FOLDER)?;
+        }
+        Ok(templates)
+    }
+
+    /// Lays the files of one folder over the templates, named `prefix` and
+    /// their file names.
+    fn overlay(&mut self, dir: &Path, prefix: &str) -> Result<(), Error> {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::read(dir, e))?;
@@ -101,9 +118,10 @@ impl Templates {
                 ))
                 .into());
             }
-            templates.files.insert(name, TemplateFile { bytes: Arc::new(bytes), source });
+            let file = TemplateFile { bytes: Arc::new(bytes), source };
+            self.files.insert(format!("{prefix}{name}"), file);
         }
-        Ok(templates)
+        Ok(())
     }
 
     /// A file by name, e.g. `style.typ`.
@@ -137,6 +155,8 @@ mod tests {
         assert_eq!(templates.letters(), ["sqs"]);
         assert!(templates.source(STYLE).unwrap().text.contains("#let letter("));
         assert!(templates.source(ORGANISATION).is_some());
+        assert!(templates.source("words/en.yaml").is_some());
+        assert!(templates.source("sqs.html.j2").is_some());
     }
 
     #[test]
@@ -144,8 +164,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("style.typ"), "// mine").unwrap();
         std::fs::write(dir.path().join("thematic.typ.j2"), "x").unwrap();
+        std::fs::create_dir(dir.path().join("words")).unwrap();
+        std::fs::write(dir.path().join("words/en.yaml"), "name: Mine").unwrap();
         let templates = Templates::with_overrides(dir.path()).unwrap();
         assert_eq!(templates.source(STYLE).unwrap().text, "// mine");
+        assert_eq!(templates.source("words/en.yaml").unwrap().text, "name: Mine");
         assert!(templates.source("sqs.typ.j2").unwrap().name.starts_with("(embedded)"));
         assert_eq!(templates.letters(), ["sqs", "thematic"]);
     }
