@@ -141,9 +141,18 @@ impl Reader<'_> {
                     "emphasis, bold and links are nested more than {MAX_NESTING} deep here"
                 ))
                 .hint("a letter needs at most bold inside a link inside italics; remove the extra marks");
-                let rest = &text[too_deep.offset..];
-                let marks: String = rest.chars().take_while(|c| matches!(c, '*' | '_' | '[')).collect();
-                self.errors.push(self.at.at_text(d, key, &marks));
+                // Point at the mark that opens one level too many, when the
+                // value is in the file as written.
+                let before = &text[..too_deep.offset];
+                let mark: String = text[too_deep.offset..].chars().take(1).collect();
+                let mut d = self.at.at(d, key);
+                if let Some(node) = self.at.index.get(key) {
+                    let raw = &self.at.file.text[node.value.clone()];
+                    if let Some(start) = raw.find(before).map(|i| node.value.start + i + before.len()) {
+                        d.range = Some(start..start + mark.len());
+                    }
+                }
+                self.errors.push(d);
             }
         }
         let names: Vec<&str> = self.notes.texts().keys().map(String::as_str).collect();

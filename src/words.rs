@@ -442,6 +442,18 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_language_has_every_phrase() {
+        let all = Words::all(&Templates::embedded()).unwrap();
+        assert!(all.contains_key("en"));
+        for words in all.values() {
+            for (name, _) in PHRASES {
+                let present = words.phrases.contains_key(*name) || words.forms.contains_key(*name);
+                assert!(present, "{} has no {name}", words.language);
+            }
+        }
+    }
+
+    #[test]
     fn language_tags_split() {
         assert_eq!(split_language("en-GB"), ("en".into(), Some("GB".into())));
         assert_eq!(split_language("cy"), ("cy".into(), None));

@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod common;
 mod errors;
+mod html;
 mod letters;
 mod literal_text;
 mod publishing;
