@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::format::Format;
 use crate::error::{Diagnostic, Error};
+use crate::format::Format;
 use crate::load::Input;
 use crate::{Pipeline, Publishing};
 

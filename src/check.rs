@@ -148,7 +148,9 @@ impl Reader<'_> {
                 let mut d = self.at.at(d, key);
                 if let Some(node) = self.at.index.get(key) {
                     let raw = &self.at.file.text[node.value.clone()];
-                    if let Some(start) = raw.find(before).map(|i| node.value.start + i + before.len()) {
+                    if let Some(start) =
+                        raw.find(before).map(|i| node.value.start + i + before.len())
+                    {
                         d.range = Some(start..start + mark.len());
                     }
                 }
@@ -276,11 +278,12 @@ fn check_language(
         let (lang, _) = words::split_language(&f.language);
         let available: Vec<String> =
             all.values().map(|w| format!("{} ({})", w.language, w.name)).collect();
-        let d = Diagnostic::error(format!("there are no words for the language \"{lang}\""))
-            .hint(format!(
+        let d = Diagnostic::error(format!("there are no words for the language \"{lang}\"")).hint(
+            format!(
                 "the languages there are: {}; add DIR/words/{lang}.yaml with --templates DIR",
                 available.join(", ")
-            ));
+            ),
+        );
         out.push(at.at(d, "language"));
         return;
     };
@@ -288,16 +291,13 @@ fn check_language(
         && !words.date_styles.contains(&style)
     {
         let styles: Vec<&str> = words.date_styles.iter().map(|s| s.name()).collect();
-        let d = Diagnostic::error(format!(
-            "{} letters do not use {} dates",
-            words.name,
-            style.name()
-        ))
-        .hint(format!(
-            "leave date_style out: {} letters print dates {}",
-            words.name,
-            styles.join(" or ")
-        ));
+        let d =
+            Diagnostic::error(format!("{} letters do not use {} dates", words.name, style.name()))
+                .hint(format!(
+                    "leave date_style out: {} letters print dates {}",
+                    words.name,
+                    styles.join(" or ")
+                ));
         out.push(at.at(d, "date_style"));
     }
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::batch;
 use crate::cli::{CheckArgs, Command, InitArgs, RenderArgs, usage_error};
-use crate::format::Format;
 use crate::error::{Diagnostic, Error};
+use crate::format::Format;
 use crate::load::Input;
 use crate::output::{self, Output};
 use crate::report::DiagnosticFormat;
@@ -147,13 +147,14 @@ fn render_batch(
         }
     };
     sink.start_progress(jobs.len());
-    let summary = batch::run(&pipeline, &jobs, output_format, args.ppi, publishing, |_, outcome| {
-        match outcome.result {
-            Ok(warnings) => sink.diagnostics(&warnings, format),
-            Err(error) => sink.diagnostics(&error.diagnostics(), format),
-        }
-        sink.advance();
-    });
+    let summary =
+        batch::run(&pipeline, &jobs, output_format, args.ppi, publishing, |_, outcome| {
+            match outcome.result {
+                Ok(warnings) => sink.diagnostics(&warnings, format),
+                Err(error) => sink.diagnostics(&error.diagnostics(), format),
+            }
+            sink.advance();
+        });
     sink.finish_progress();
     sink.status(&summary.to_string());
     Ok(summary.failed == 0)

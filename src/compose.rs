@@ -96,7 +96,10 @@ fn slots(f: &Findings<Text>, words: &Words, org: &Organisation) -> Slots {
         ("publications_name", Text::plain(&org.publications.name)),
         (
             "publications_email",
-            link(&format!("mailto:{}", org.publications.email), Text::plain(&org.publications.email)),
+            link(
+                &format!("mailto:{}", org.publications.email),
+                Text::plain(&org.publications.email),
+            ),
         ),
         ("publications_phone", Text::plain(&org.publications.phone)),
     ]);
@@ -170,7 +173,8 @@ fn header(f: &Findings<Text>, words: &Words, slots: &Slots) -> Vec<Row> {
     let person = |name: &Text, role: &Text| {
         words.text("person", &Slots::from([("name", name.clone()), ("role", role.clone())]))
     };
-    let mut rows = vec![Row { label: words.text("to", slots), value: person(&f.to.name, &f.to.role) }];
+    let mut rows =
+        vec![Row { label: words.text("to", slots), value: person(&f.to.name, &f.to.role) }];
     if f.copy_to.is_some() {
         rows.push(Row {
             label: words.text("copy_to", slots),
@@ -261,7 +265,10 @@ fn commentary(f: &Findings<Text>) -> Vec<Block> {
                     .paragraphs
                     .iter()
                     .enumerate()
-                    .map(|(j, text)| Numbered { label: format!("{number}.{}.", j + 1), text: text.clone() })
+                    .map(|(j, text)| Numbered {
+                        label: format!("{number}.{}.", j + 1),
+                        text: text.clone(),
+                    })
                     .collect(),
             }
         })
@@ -281,13 +288,12 @@ fn footnotes(body: &[Block]) -> Vec<Footnote> {
 fn collect_notes(runs: &[Inline], out: &mut Vec<Footnote>) {
     for run in runs {
         match run {
-            Inline::Note { number, body: Some(body) } => out.push(Footnote {
-                number: *number,
-                text: Text { runs: body.clone(), key: None },
-            }),
-            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
-                collect_notes(content, out)
+            Inline::Note { number, body: Some(body) } => {
+                out.push(Footnote { number: *number, text: Text { runs: body.clone(), key: None } })
             }
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => collect_notes(content, out),
             _ => {}
         }
     }

@@ -99,16 +99,33 @@ mod tests {
 
     #[test]
     fn month_names_are_the_languages() {
-        let welsh: Vec<String> = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
-            "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"]
-            .map(String::from)
-            .to_vec();
+        let welsh: Vec<String> = [
+            "Ionawr",
+            "Chwefror",
+            "Mawrth",
+            "Ebrill",
+            "Mai",
+            "Mehefin",
+            "Gorffennaf",
+            "Awst",
+            "Medi",
+            "Hydref",
+            "Tachwedd",
+            "Rhagfyr",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(
             super::format_date(date!(2014 - 07 - 16), DateStyle::Plain, &welsh),
             "16 Gorffennaf 2014"
         );
         assert_eq!(
-            super::format_range(date!(2014 - 06 - 23), date!(2014 - 06 - 25), DateStyle::Plain, &welsh),
+            super::format_range(
+                date!(2014 - 06 - 23),
+                date!(2014 - 06 - 25),
+                DateStyle::Plain,
+                &welsh
+            ),
             "23-25 Mehefin 2014"
         );
     }

@@ -74,7 +74,12 @@ impl<F> Walk<'_, F> {
         out
     }
 
-    fn optional<T, U>(&mut self, key: &str, kind: TextKind, values: &Option<Vec<T>>) -> Option<Vec<U>>
+    fn optional<T, U>(
+        &mut self,
+        key: &str,
+        kind: TextKind,
+        values: &Option<Vec<T>>,
+    ) -> Option<Vec<U>>
     where
         F: FnMut(Field<'_, T>) -> U,
     {
@@ -101,7 +106,10 @@ impl<T> Findings<T> {
             fieldwork: i.fieldwork.clone(),
             cases: i.cases,
             team: w.one("inspection.team", Plain, &i.team),
-            abbreviation: i.abbreviation.as_ref().map(|a| w.one("inspection.abbreviation", Plain, a)),
+            abbreviation: i
+                .abbreviation
+                .as_ref()
+                .map(|a| w.one("inspection.abbreviation", Plain, a)),
         };
         let intro = w.optional("intro", Paragraph, &self.intro);
         let context = w.optional("context", Paragraph, &self.context);
@@ -110,7 +118,11 @@ impl<T> Findings<T> {
         for (n, part) in self.commentary.iter().enumerate() {
             commentary.push(CommentaryArea {
                 heading: w.one(&format!("commentary[{n}].heading"), Heading, &part.heading),
-                paragraphs: w.list(&format!("commentary[{n}].paragraphs"), Paragraph, &part.paragraphs),
+                paragraphs: w.list(
+                    &format!("commentary[{n}].paragraphs"),
+                    Paragraph,
+                    &part.paragraphs,
+                ),
             });
         }
         let operational_management =
@@ -135,10 +147,10 @@ impl<T> Findings<T> {
             }
             out
         });
-        let logo = self.logo.as_ref().map(|logo| Logo {
-            file: logo.file.clone(),
-            alt: w.one("logo.alt", Plain, &logo.alt),
-        });
+        let logo = self
+            .logo
+            .as_ref()
+            .map(|logo| Logo { file: logo.file.clone(), alt: w.one("logo.alt", Plain, &logo.alt) });
         let footnotes = self
             .footnotes
             .iter()

@@ -170,11 +170,20 @@ pub struct Text {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Inline {
     /// Words, printed exactly as written.
-    Text { text: String },
-    Emphasis { content: Vec<Inline> },
-    Strong { content: Vec<Inline> },
+    Text {
+        text: String,
+    },
+    Emphasis {
+        content: Vec<Inline>,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
     /// A link to `url` (`https:`, `http:` or `mailto:`).
-    Link { url: String, content: Vec<Inline> },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
     /// A footnote mark. At the first use of a note, `body` is its text.
     Note {
         number: usize,

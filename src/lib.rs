@@ -49,9 +49,9 @@ use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
+use crate::compose::{Extras, LogoFile};
 pub use crate::error::{Diagnostic, Error, Severity, SourceFile};
 pub use crate::format::Format;
-use crate::compose::{Extras, LogoFile};
 use crate::letter::{Letter, Text};
 use crate::model::{Findings, Organisation};
 use crate::templates::{ORGANISATION, Templates};

@@ -194,9 +194,13 @@ pub fn read_logo(
         return Err(outside());
     }
     let path = dir.join(relative);
-    let unreadable = |e| fail(Error::read(&path, e).to_string(), "the logo's file is relative to the findings file");
+    let unreadable = |e| {
+        fail(Error::read(&path, e).to_string(), "the logo's file is relative to the findings file")
+    };
     let canonical = path.canonicalize().map_err(unreadable)?;
-    let root = dir.canonicalize().map_err(|e| fail(Error::read(dir, e).to_string(), "check the folder"))?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| fail(Error::read(dir, e).to_string(), "check the folder"))?;
     if !canonical.starts_with(&root) {
         return Err(outside());
     }

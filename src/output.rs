@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::format::Format;
 use crate::error::Error;
+use crate::format::Format;
 
 /// Where an output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::cli::{WatchArgs, usage_error};
-use crate::format::Format;
 use crate::commands::{Sink, same_file};
 use crate::error::{Diagnostic, Error};
+use crate::format::Format;
 use crate::report::DiagnosticFormat;
 use crate::{Pipeline, Publishing, load, output};
 
@@ -182,7 +182,9 @@ impl Session<'_> {
         self.last = Some(file.text.clone());
         let result = pipeline
             .load(file, input.dir())
-            .and_then(|letter| pipeline.render(&letter, self.format, self.args.ppi, &self.publishing))
+            .and_then(|letter| {
+                pipeline.render(&letter, self.format, self.args.ppi, &self.publishing)
+            })
             .and_then(|rendered| {
                 let output = output::Output::Path(self.output.clone());
                 output::write_outputs(&output, self.format, &rendered.outputs)?;

@@ -61,7 +61,16 @@ pub const PHRASES: &[(&str, &[&str])] = &[
     ("context_heading", NONE),
     (
         "context",
-        &["org_name", "org_short_name", "website", "cases", "team", "abbreviation", "area", "in_area"],
+        &[
+            "org_name",
+            "org_short_name",
+            "website",
+            "cases",
+            "team",
+            "abbreviation",
+            "area",
+            "in_area",
+        ],
     ),
     ("summary_heading", NONE),
     ("commentary_heading", AREA),
@@ -285,8 +294,9 @@ impl Words {
                     })
                     .collect();
                 if order != ["page", "pages"] {
-                    return Err(at("phrase `page` must have {page} and then {pages}, once each"
-                        .to_string()));
+                    return Err(at(
+                        "phrase `page` must have {page} and then {pages}, once each".to_string()
+                    ));
                 }
             }
             _ => {}
@@ -454,6 +464,14 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_list_every_phrase() {
+        let docs = include_str!("../docs/templates.md");
+        for (name, _) in PHRASES {
+            assert!(docs.contains(&format!("`{name}`")), "docs/templates.md does not list {name}");
+        }
+    }
+
+    #[test]
     fn language_tags_split() {
         assert_eq!(split_language("en-GB"), ("en".into(), Some("GB".into())));
         assert_eq!(split_language("cy"), ("cy".into(), None));
@@ -472,11 +490,14 @@ mod tests {
     #[test]
     fn a_missing_phrase_and_a_bad_slot_are_named_with_the_file() {
         let text = Templates::embedded().source("words/en.yaml").unwrap().text.clone();
-        let text = text.replace("summary_heading: Summary\n", "").replace("{cases} cases", "{case} cases");
+        let text =
+            text.replace("summary_heading: Summary\n", "").replace("{cases} cases", "{case} cases");
         let errors = Words::read("en", SourceFile::new("mine/words/en.yaml", text)).unwrap_err();
         let messages: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
         assert!(
-            messages.iter().any(|m| m.contains("mine/words/en.yaml has no phrase `summary_heading`")),
+            messages
+                .iter()
+                .any(|m| m.contains("mine/words/en.yaml has no phrase `summary_heading`")),
             "{messages:?}"
         );
         assert!(

@@ -47,10 +47,9 @@ fn slips_are_warnings_and_the_letter_still_renders() {
 
 #[test]
 fn markup_nested_thousands_deep_is_refused_at_its_line() {
-    let yaml = std::fs::read_to_string(fixture("invalid/empty-text.yaml")).unwrap().replace(
-        "  - \"  \"",
-        &format!("  - \"x {}deep{}\"", "*".repeat(5000), "*".repeat(5000)),
-    );
+    let yaml = std::fs::read_to_string(fixture("invalid/empty-text.yaml"))
+        .unwrap()
+        .replace("  - \"  \"", &format!("  - \"x {}deep{}\"", "*".repeat(5000), "*".repeat(5000)));
     let error = render_text("deep.yaml", &yaml).err().expect("too deep to render");
     let errors: Vec<_> = error.diagnostics().into_iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");

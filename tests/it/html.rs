@@ -69,8 +69,13 @@ fn the_page_and_the_pdf_say_the_same_words() {
         let (pdf, html) = (squeeze(&pdf_words(pdf.bytes(), &letter)), squeeze(&page_words(&page)));
         if pdf != html {
             let at = pdf.chars().zip(html.chars()).take_while(|(a, b)| a == b).count();
-            let context = |s: &str| s.chars().skip(at.saturating_sub(60)).take(120).collect::<String>();
-            panic!("{name}: the words part at character {at}\nPDF:  {}\nHTML: {}", context(&pdf), context(&html));
+            let context =
+                |s: &str| s.chars().skip(at.saturating_sub(60)).take(120).collect::<String>();
+            panic!(
+                "{name}: the words part at character {at}\nPDF:  {}\nHTML: {}",
+                context(&pdf),
+                context(&html)
+            );
         }
         // The paragraph numbers are words of both.
         assert!(html.contains("1.1."), "{name}");
@@ -171,9 +176,16 @@ fn the_page_stands_alone_and_says_what_it_is() {
             let href = a.value().attr("href").unwrap();
             if let Some(id) = href.strip_prefix('#') {
                 let target = format!("[id=\"{id}\"]");
-                assert_eq!(page.select(&select(&target)).count(), 1, "{name}: {href} leads nowhere");
+                assert_eq!(
+                    page.select(&select(&target)).count(),
+                    1,
+                    "{name}: {href} leads nowhere"
+                );
             } else {
-                assert!(own.iter().any(|l| l == href), "{name}: {href} is not the letter's own link");
+                assert!(
+                    own.iter().any(|l| l == href),
+                    "{name}: {href} is not the letter's own link"
+                );
             }
         }
         for element in page.select(&select("[src]")) {
@@ -192,7 +204,11 @@ fn footnotes_link_both_ways_with_the_pdfs_numbers() {
         assert_eq!(mark.value().attr("href"), Some("#note-1"));
         assert_eq!(text_of(*mark), "1");
     }
-    assert_eq!(marks[0].value().attr("id"), Some("note-ref-1"), "the first mark is where notes lead back to");
+    assert_eq!(
+        marks[0].value().attr("id"),
+        Some("note-ref-1"),
+        "the first mark is where notes lead back to"
+    );
     let notes: Vec<ElementRef> = page.select(&select(".notes li")).collect();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].value().attr("id"), Some("note-1"));
@@ -316,4 +332,75 @@ proptest! {
         let expected = text.replace(['*', '_'], "").replace('\n', " ");
         prop_assert_eq!(text_of(summary[1]).replace(['*', '_'], ""), expected);
     }
+}
+
+#[test]
+fn render_writes_the_page_alone_in_a_batch_and_in_watch() {
+    use std::fs;
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture("bath-2016.yaml"), dir.path().join("bath.yaml")).unwrap();
+    let out = run(dir.path(), &["render", "bath.yaml", "--format", "html"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let single = fs::read(dir.path().join("bath.html")).unwrap();
+    assert!(single.starts_with(b"<!doctype html>"));
+
+    fs::create_dir(dir.path().join("in")).unwrap();
+    for name in ["barnet-2014.yaml", "bath-2016.yaml"] {
+        fs::copy(fixture(name), dir.path().join("in").join(name)).unwrap();
+    }
+    let out = run(dir.path(), &["render", "in", "--format", "html", "-o", "web"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files_in(&dir.path().join("web")), ["barnet-2014.html", "bath-2016.html"]);
+    assert!(fs::read(dir.path().join("web/bath-2016.html")).unwrap() == single);
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
+        .args(["watch", "bath.yaml", "--format", "html", "-o", "watched.html"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let watched = dir.path().join("watched.html");
+    let started = std::time::Instant::now();
+    while fs::read(&watched).map_or(true, |page| page != single) {
+        assert!(started.elapsed().as_secs() < 20, "watch wrote no page");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn the_shared_words_are_overridden_in_both_outputs() {
+    use std::fs;
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("t/words")).unwrap();
+    let words = fs::read_to_string(root().join("templates/words/en.yaml")).unwrap();
+    fs::write(
+        dir.path().join("t/words/en.yaml"),
+        words.replace("strengths_heading: Key strengths", "strengths_heading: What went well"),
+    )
+    .unwrap();
+    fs::copy(fixture("bath-2016.yaml"), dir.path().join("b.yaml")).unwrap();
+    for format in ["pdf", "html"] {
+        let out =
+            run(dir.path(), &["render", "b.yaml", "--templates", "t", "--format", format], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let pdf = pdf_text(&fs::read(dir.path().join("b.pdf")).unwrap());
+    assert!(has(&pdf, "What went well") && !has(&pdf, "Key strengths"), "{pdf}");
+    let page = fs::read_to_string(dir.path().join("b.html")).unwrap();
+    assert!(page.contains("<h2 id=\"strengths\">What went well</h2>"), "{page}");
+
+    // A words file without a phrase is refused, naming the phrase and file.
+    fs::write(
+        dir.path().join("t/words/en.yaml"),
+        words.replace("strengths_heading: Key strengths\n", ""),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["render", "b.yaml", "--templates", "t", "-o", "x.pdf"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("t/words/en.yaml has no phrase `strengths_heading`"), "{err}");
+    assert!(!dir.path().join("x.pdf").exists());
 }
