@@ -35,6 +35,10 @@ pub const STYLE: &str = "style.typ";
 /// The organisation data.
 pub const ORGANISATION: &str = "organisation.yaml";
 
+/// Where the words of each language are among the template files:
+/// `words/en.yaml`.
+pub const WORDS_FOLDER: &str = "words/";
+
 /// The findings file `hmip-letter init` writes.
 pub const STARTER: &str = "starter.yaml";
 
@@ -79,7 +83,7 @@ impl Templates {
         templates.overlay(dir, "")?;
         let words = dir.join("words");
         if words.is_dir() {
-            templates.overlay(&words, crate::words::FOLDER)?;
+            templates.overlay(&words, WORDS_FOLDER)?;
         }
         Ok(templates)
     }

@@ -18,11 +18,8 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::letter::{Inline, Text};
 use crate::model::DateStyle;
-use crate::templates::Templates;
+use crate::templates::{Templates, WORDS_FOLDER};
 use crate::yaml::{self, KeyIndex};
-
-/// Where words files are among the template files: `words/en.yaml`.
-pub const FOLDER: &str = "words/";
 
 /// What a phrase is: one text, paragraphs, a text per form (the lead
 /// inspector's pronoun), or a list of short values.
@@ -165,7 +162,7 @@ impl Words {
         let mut all = BTreeMap::new();
         let mut problems = Vec::new();
         for (name, _) in templates.iter() {
-            let Some(language) = name.strip_prefix(FOLDER).and_then(|n| n.strip_suffix(".yaml"))
+            let Some(language) = name.strip_prefix(WORDS_FOLDER).and_then(|n| n.strip_suffix(".yaml"))
             else {
                 continue;
             };
