@@ -19,8 +19,9 @@ use crate::fonts::Fonts;
 use crate::letter::Text;
 use crate::markup::{self, Footnotes, MAX_NESTING};
 use crate::model::Findings;
+use crate::suggest::{self, closest};
 use crate::words::{self, Words};
-use crate::yaml::{KeyIndex, closest};
+use crate::yaml::KeyIndex;
 
 mod slips;
 
@@ -242,16 +243,13 @@ fn check_letter(f: &Findings, at: &Located, letters: &[&str], out: &mut Vec<Diag
     if letters.contains(&f.letter.as_str()) {
         return;
     }
-    let message = match closest(&f.letter, letters) {
-        Some(best) => format!("unknown letter \"{}\"; did you mean \"{best}\"?", f.letter),
-        None => format!("unknown letter \"{}\"", f.letter),
-    };
-    let hint = format!(
+    let mut d = suggest::unknown("letter", &f.letter, letters);
+    d.hints = vec![format!(
         "the letters there are templates for: {}; add DIR/{}.typ.j2 with --templates DIR",
         letters.join(", "),
         f.letter
-    );
-    out.push(at.at(Diagnostic::error(message), "letter").hint(hint));
+    )];
+    out.push(at.at(d, "letter"));
 }
 
 /// A language tag, with words for its language, and a date style that

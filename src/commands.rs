@@ -5,7 +5,7 @@
 //! (bad combination of arguments) comes back as a `clap::Error`, which main
 //! prints and exits with 2.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::batch;
 use crate::cli::{CheckArgs, Command, InitArgs, RenderArgs, usage_error};
@@ -13,6 +13,7 @@ use crate::error::{Diagnostic, Error};
 use crate::format::Format;
 use crate::load::Input;
 use crate::output::{self, Output};
+use crate::paths::same_file;
 use crate::report::DiagnosticFormat;
 use crate::templates::{STARTER, Templates};
 use crate::{Pipeline, Publishing};
@@ -158,14 +159,6 @@ fn render_batch(
     sink.finish_progress();
     sink.status(&summary.to_string());
     Ok(summary.failed == 0)
-}
-
-/// Whether two paths name the same file (or would, once written).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {

@@ -36,6 +36,32 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// The byte range of a 1-based line, without its line break; none past
+    /// the end.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = if line <= 1 {
+            0
+        } else {
+            self.text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+        };
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        Some(start..end)
+    }
+
+    /// The byte offset of a 1-based line and column (counting characters);
+    /// a column past the line's end is its end.
+    pub fn offset(&self, line: usize, column: usize) -> Option<usize> {
+        let range = self.line_range(line)?;
+        let text = &self.text[range.clone()];
+        Some(
+            text.char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(range.end, |(i, _)| range.start + i),
+        )
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -213,6 +239,17 @@ mod tests {
         assert_eq!(file.line_column(5), (2, 1));
         let x = file.text.find('x').unwrap();
         assert_eq!(file.line_column(x), (2, 5));
+    }
+
+    #[test]
+    fn offsets_of_lines_and_columns() {
+        let file = SourceFile::new("f.yaml", "a: 1\nŵŷ: x\n");
+        assert_eq!(file.line_range(2), Some(5..12));
+        assert_eq!(file.offset(2, 5), Some(file.text.find('x').unwrap()));
+        assert_eq!(file.offset(1, 99), Some(4));
+        assert_eq!(file.line_range(9), None);
+        let (line, column) = file.line_column(file.offset(2, 5).unwrap());
+        assert_eq!((line, column), (2, 5));
     }
 
     #[test]

@@ -31,9 +31,11 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod suggest;
 pub mod templates;
 pub mod typeset;
 pub mod watch;
@@ -246,7 +248,7 @@ impl Pipeline {
         warnings.extend(typeset.warnings);
         let pages = typeset.document.pages().len();
         let outputs = match format {
-            Format::Png => typeset::png(&typeset.document, ppi),
+            Format::Png => typeset::png(&typeset.document, ppi)?,
             _ => vec![self.pdf(&world, loaded, &typeset.document, publishing)?],
         };
         Ok(Rendered { outputs, pages, warnings })

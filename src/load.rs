@@ -36,10 +36,7 @@ impl Input {
     /// The folder a letter's logo is read from.
     pub fn dir(&self) -> Option<PathBuf> {
         match self {
-            Input::Path(path) => {
-                let parent = path.parent().unwrap_or(Path::new(""));
-                Some(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.into() })
-            }
+            Input::Path(path) => Some(crate::paths::folder_of(path).to_path_buf()),
             Input::Stdin => None,
         }
     }

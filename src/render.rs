@@ -162,12 +162,7 @@ fn template_error(error: &minijinja::Error, templates: &Templates) -> Diagnostic
     let detail = error.detail().map(|d| format!(": {d}")).unwrap_or_default();
     let mut diagnostic = Diagnostic::error(format!("template error: {}{detail}", error.kind()));
     if let Some(file) = error.name().and_then(|name| templates.source(name)) {
-        let range = error.range().or_else(|| {
-            let line = error.line()?;
-            let start = line_start(&file.text, line);
-            let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
-            Some(start..end)
-        });
+        let range = error.range().or_else(|| file.line_range(error.line()?));
         diagnostic = diagnostic.at(file, range);
     } else if let Some(name) = error.name() {
         diagnostic = diagnostic.hint(format!("in template {name}"));
@@ -176,13 +171,6 @@ fn template_error(error: &minijinja::Error, templates: &Templates) -> Diagnostic
         diagnostic = diagnostic.hint("templates are looked for in --templates DIR, then built in");
     }
     diagnostic
-}
-
-fn line_start(text: &str, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
 }
 
 #[cfg(test)]

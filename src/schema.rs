@@ -14,7 +14,8 @@ use serde_json::{Map, Value};
 use crate::check::placeholder;
 use crate::error::{Diagnostic, SourceFile};
 use crate::model::{Findings, IsoDate};
-use crate::yaml::{KeyIndex, Node, NodeKind, closest};
+use crate::suggest::{closest, unknown};
+use crate::yaml::{KeyIndex, Node, NodeKind};
 
 /// The schema of a findings file, as JSON.
 pub fn schema() -> Value {
@@ -143,16 +144,8 @@ impl<'a> Walker<'a> {
             } else if let Some(additional) = additional {
                 self.visit(additional, child);
             } else {
-                let message = match closest(key, &known) {
-                    Some(best) => format!("unknown key \"{key}\"; did you mean \"{best}\"?"),
-                    None => format!("unknown key \"{key}\""),
-                };
-                let mut d = Diagnostic::error(message).at(self.file, Some(key_range.clone()));
-                d = d.key(&child.path);
-                if closest(key, &known).is_none() {
-                    d = d.hint(format!("expected one of: {}", known.join(", ")));
-                }
-                self.out.push(d);
+                let d = unknown("key", key, &known).at(self.file, Some(key_range.clone()));
+                self.out.push(d.key(&child.path));
             }
         }
         // A misspelt key is reported once, as unknown, not also as missing.
@@ -230,12 +223,9 @@ impl<'a> Walker<'a> {
         }
         // "unknown pronoun", "unknown date_style": named after the key.
         let what = node.key.as_ref().map_or("value", |(key, _)| key.as_str());
-        let message = match closest(text, values) {
-            Some(best) => format!("unknown {what} \"{text}\"; did you mean \"{best}\"?"),
-            None => format!("unknown {what} \"{text}\""),
-        };
-        let list = values.join(", ");
-        self.error(node, message).hints.push(format!("expected one of: {list}"));
+        let range = node.value.start..node.value.end.max(node.value.start);
+        let d = unknown(what, text, values).at(self.file, Some(range)).key(&node.path);
+        self.out.push(d);
     }
 }
 

@@ -17,11 +17,12 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::cli::{WatchArgs, usage_error};
-use crate::commands::{Sink, same_file};
+use crate::commands::Sink;
 use crate::error::{Diagnostic, Error};
 use crate::format::Format;
+use crate::paths::{folder_of, same_file};
 use crate::report::DiagnosticFormat;
-use crate::{Pipeline, Publishing, load, output};
+use crate::{Pipeline, Publishing, load, output, typeset};
 
 /// Saves arriving this close together are one change.
 const SETTLE: Duration = Duration::from_millis(3);
@@ -113,10 +114,7 @@ struct Watched {
 
 impl Watched {
     fn new(input: &Path, templates: Option<&Path>) -> Result<Self, Error> {
-        let dir = match input.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(input);
         let findings_dir = dir.canonicalize().map_err(|e| Error::read(dir, e))?;
         let name = input.file_name().ok_or_else(|| {
             Error::from(Diagnostic::error(format!("{} is not a file", input.display())))
@@ -190,6 +188,8 @@ impl Session<'_> {
                 output::write_outputs(&output, self.format, &rendered.outputs)?;
                 Ok(rendered)
             });
+        // A day of editing must not grow memory without bound.
+        typeset::forget_old_letters();
         match result {
             Ok(rendered) => {
                 sink.diagnostics(&rendered.warnings, self.diagnostic_format());

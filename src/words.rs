@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::letter::{Inline, Text};
 use crate::model::DateStyle;
+use crate::suggest;
 use crate::templates::{Templates, WORDS_FOLDER};
 use crate::yaml::{self, KeyIndex};
 
@@ -162,7 +163,8 @@ impl Words {
         let mut all = BTreeMap::new();
         let mut problems = Vec::new();
         for (name, _) in templates.iter() {
-            let Some(language) = name.strip_prefix(WORDS_FOLDER).and_then(|n| n.strip_suffix(".yaml"))
+            let Some(language) =
+                name.strip_prefix(WORDS_FOLDER).and_then(|n| n.strip_suffix(".yaml"))
             else {
                 continue;
             };
@@ -191,9 +193,6 @@ impl Words {
             phrases: BTreeMap::new(),
             forms: BTreeMap::new(),
         };
-        let at = |message: String, key: &str| {
-            Diagnostic::error(message).at(&file, index.range_of(key)).key(key).hint(HINT)
-        };
         for (name, _) in PHRASES {
             if !raw.contains_key(*name) {
                 problems.push(
@@ -209,11 +208,8 @@ impl Words {
         for (name, value) in &raw {
             let Some((_, slots)) = PHRASES.iter().find(|(n, _)| n == name) else {
                 let names: Vec<&str> = PHRASES.iter().map(|(n, _)| *n).collect();
-                let message = match yaml::closest(name, &names) {
-                    Some(best) => format!("unknown phrase `{name}`; did you mean `{best}`?"),
-                    None => format!("unknown phrase `{name}`"),
-                };
-                problems.push(at(message, name));
+                let d = suggest::unknown("phrase", name, &names);
+                problems.push(d.at(&file, index.range_of(name)).key(name).hint(HINT));
                 continue;
             };
             if let Err(d) = words.add(name, value, slots, &index) {
