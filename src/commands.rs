@@ -15,7 +15,7 @@ use crate::load::Input;
 use crate::output::{self, Output};
 use crate::paths::same_file;
 use crate::report::DiagnosticFormat;
-use crate::templates::{STARTER, Templates};
+use crate::templates::Templates;
 use crate::{Pipeline, Publishing};
 
 /// Where commands send what the user should see.
@@ -200,18 +200,15 @@ fn count(n: usize, what: &str) -> String {
 }
 
 fn schema(sink: &mut dyn Sink) -> bool {
-    let mut text = serde_json::to_string_pretty(&crate::schema::schema()).unwrap_or_default();
-    text.push('\n');
-    report_result(output::write_stdout(text.as_bytes()), sink)
+    let written = crate::schema::text().and_then(|text| output::write_stdout(text.as_bytes()));
+    report_result(written, sink)
 }
 
 fn init(args: InitArgs, sink: &mut dyn Sink) -> bool {
-    let templates = Templates::embedded();
-    let mut text = templates.source(STARTER).map(|s| s.text.clone()).unwrap_or_default();
-    if let Some(area) = &args.area {
-        let quoted = serde_json::to_string(area).unwrap_or_default();
-        text = text.replace("area: \"TODO: the area inspected\"", &format!("area: {quoted}"));
-    }
+    let text = match Templates::embedded().starter(args.area.as_deref()) {
+        Ok(text) => text,
+        Err(error) => return report_result(Err(error), sink),
+    };
     let path = args.output.clone().unwrap_or_else(|| match &args.area {
         Some(area) => PathBuf::from(format!("{}.yaml", slug(area))),
         None => PathBuf::from("findings.yaml"),

@@ -58,7 +58,7 @@ fn written_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<tempfile::NamedT
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
     }
     #[cfg(not(unix))]
     let _ = mode;

@@ -34,7 +34,11 @@ pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String
             let config = Config::default();
             reports
                 .iter()
-                .map(|r| term::emit_into_string(&config, &files, r).unwrap_or_default())
+                .zip(diagnostics)
+                // A diagnostic codespan cannot draw is still printed, on one line.
+                .map(|(r, d)| {
+                    term::emit_into_string(&config, &files, r).unwrap_or_else(|_| format!("{d}\n"))
+                })
                 .collect()
         }
     }

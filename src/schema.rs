@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::check::placeholder;
-use crate::error::{Diagnostic, SourceFile};
+use crate::error::{Diagnostic, Error, SourceFile};
 use crate::model::{Findings, IsoDate};
 use crate::suggest::{closest, unknown};
 use crate::yaml::{KeyIndex, Node, NodeKind};
@@ -29,6 +29,15 @@ pub fn schema() -> Value {
         );
     }
     schema
+}
+
+/// The schema as the text `hmip-letter schema` prints.
+pub fn text() -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(&schema()).map_err(|e| {
+        Error::from(Diagnostic::error(format!("the JSON Schema could not be written: {e}")))
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Every place where the file's shape differs from the schema.

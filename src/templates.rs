@@ -42,6 +42,9 @@ pub const WORDS_FOLDER: &str = "words/";
 /// The findings file `hmip-letter init` writes.
 pub const STARTER: &str = "starter.yaml";
 
+/// The starter's area line, which `init AREA` fills in.
+const STARTER_AREA: &str = "area: \"TODO: the area inspected\"";
+
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
     ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
@@ -143,6 +146,25 @@ impl Templates {
         self.files.iter().map(|(name, file)| (name.as_str(), file))
     }
 
+    /// The starter findings file `hmip-letter init` writes, with the area
+    /// filled in if it is given.
+    pub fn starter(&self, area: Option<&str>) -> Result<String, Error> {
+        let missing =
+            || Error::from(Diagnostic::error(format!("the template files have no {STARTER}")));
+        let text = self.source(STARTER).ok_or_else(missing)?.text.clone();
+        let Some(area) = area else { return Ok(text) };
+        // A JSON string is a YAML double-quoted string: any area is safe.
+        let quoted = serde_json::Value::from(area).to_string();
+        let filled = text.replacen(STARTER_AREA, &format!("area: {quoted}"), 1);
+        if filled == text {
+            return Err(Diagnostic::error(format!(
+                "{STARTER} has no line `{STARTER_AREA}` for the area to go in"
+            ))
+            .into());
+        }
+        Ok(filled)
+    }
+
     /// The letters there are templates for, e.g. `["sqs"]`.
     pub fn letters(&self) -> Vec<&str> {
         self.files.keys().filter_map(|name| name.strip_suffix(LETTER_SUFFIX)).collect()
@@ -161,6 +183,14 @@ mod tests {
         assert!(templates.source(ORGANISATION).is_some());
         assert!(templates.source("words/en.yaml").is_some());
         assert!(templates.source("sqs.html.j2").is_some());
+    }
+
+    #[test]
+    fn the_starter_takes_any_area() {
+        let templates = Templates::embedded();
+        let text = templates.starter(Some("Bath & \"North\" East: Somerset")).unwrap();
+        assert!(text.contains("area: \"Bath & \\\"North\\\" East: Somerset\"\n"), "{text}");
+        assert!(templates.starter(None).unwrap().contains(STARTER_AREA));
     }
 
     #[test]
