@@ -22,6 +22,7 @@ pub mod cli;
 pub mod commands;
 pub mod compose;
 pub mod dates;
+pub mod diff;
 pub mod error;
 pub mod fields;
 pub mod fonts;
@@ -149,6 +150,13 @@ impl Pipeline {
         let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
         let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
         Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+    }
+
+    /// Reads, checks and composes a findings file: the letter a reader
+    /// reads, as published by default.
+    pub fn read_letter(&self, input: &load::Input) -> Result<Letter, Error> {
+        let loaded = self.load(load::read(input)?, input.dir())?;
+        self.compose(&loaded, &Publishing::default())
     }
 
     /// The words of a checked letter's language.
