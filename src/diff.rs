@@ -206,7 +206,12 @@ fn notes(old: &Passage, new: &Passage, same_words: bool) -> Vec<String> {
         }
     }
     if x.len() != y.len() {
-        notes.push(format!("{} links, was {}", y.len(), x.len()));
+        let links = |n: usize| match n {
+            0 => "no links".to_string(),
+            1 => "1 link".to_string(),
+            n => format!("{n} links"),
+        };
+        notes.push(format!("{} now, {} before", links(y.len()), links(x.len())));
     }
     if same_words && notes.is_empty() {
         notes.push("the same words, with emphasis or bold changed".into());
