@@ -155,6 +155,30 @@ fn the_rules_are_data_a_templates_folder_overrides() {
 }
 
 #[test]
+fn a_number_the_rules_call_public_may_be_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = fs::read_to_string(root().join("templates/preflight.yaml"))
+        .unwrap()
+        .replace("  public: []", "  public: [\"07700 900123\", Jo.Bloggs@example.org]");
+    fs::create_dir(dir.path().join("mine")).unwrap();
+    fs::write(dir.path().join("mine/preflight.yaml"), rules).unwrap();
+    let input = fixture("preflight/every-rule.yaml");
+    let args = [
+        "preflight",
+        input.to_str().unwrap(),
+        "--templates",
+        "mine",
+        "--diagnostic-format",
+        "short",
+    ];
+    let out = run(dir.path(), &args, None);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("phone-number") && !text.contains("email-address"), "{text}");
+    assert!(text.contains("error[postcode]"), "{text}");
+}
+
+#[test]
 fn personal_data_in_a_changed_words_file_is_found_there() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("mine/words")).unwrap();
