@@ -195,12 +195,8 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.common.publishing.publishing()?;
     let format = args.common.diagnostic_format;
-    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
-        Ok(pipeline) => pipeline,
-        Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
-            return Ok(false);
-        }
+    let Some(pipeline) = reported(Pipeline::new(&args.common.setup.setup()), format, sink) else {
+        return Ok(false);
     };
     let mut all_ok = true;
     for input in &args.inputs {
@@ -216,6 +212,15 @@ fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         all_ok &= !diagnostics.iter().any(Diagnostic::is_error);
     }
     Ok(all_ok)
+}
+
+/// The value, or its error reported.
+fn reported<T>(
+    result: Result<T, Error>,
+    format: DiagnosticFormat,
+    sink: &mut dyn Sink,
+) -> Option<T> {
+    result.map_err(|error| sink.diagnostics(&error.diagnostics(), format)).ok()
 }
 
 /// "ok", "ok, 2 warnings", "1 error, 3 warnings".
@@ -284,12 +289,8 @@ fn preflight(args: PreflightArgs, sink: &mut dyn Sink) -> Result<bool, clap::Err
     let format = args.diagnostic_format;
     let prepared = Pipeline::new(&args.setup.setup())
         .and_then(|pipeline| pipeline.preflight_rules().map(|rules| (pipeline, rules)));
-    let (pipeline, rules) = match prepared {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
-            return Ok(false);
-        }
+    let Some((pipeline, rules)) = reported(prepared, format, sink) else {
+        return Ok(false);
     };
     let mut all_ok = true;
     for input in &args.inputs {

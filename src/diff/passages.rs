@@ -70,9 +70,8 @@ impl Passage {
 
     /// The words as a reader reads them, a footnote mark written `[1]`.
     pub fn reading(&self) -> String {
-        let mut out = String::new();
-        reading_into(&self.text.runs, &mut out);
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+        let text = self.text.to_plain_marked(&|number| format!("[{number}]"));
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// The links' words and addresses, in order.
@@ -83,25 +82,12 @@ impl Passage {
     }
 }
 
-fn reading_into(runs: &[Inline], out: &mut String) {
-    for run in runs {
-        match run {
-            Inline::Text { text } => out.push_str(text),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Link { content, .. } => reading_into(content, out),
-            Inline::Note { number, .. } => out.push_str(&format!("[{number}]")),
-        }
-    }
-}
-
 fn links_into(runs: &[Inline], out: &mut Vec<(String, String)>) {
     for run in runs {
         match run {
             Inline::Link { url, content } => {
-                let mut words = String::new();
-                reading_into(content, &mut words);
-                out.push((words, url.clone()));
+                let words = Text { runs: content.clone(), key: None };
+                out.push((words.to_plain_marked(&|number| format!("[{number}]")), url.clone()));
             }
             Inline::Emphasis { content } | Inline::Strong { content } => links_into(content, out),
             _ => {}

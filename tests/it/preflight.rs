@@ -128,14 +128,23 @@ fn personal_data_cannot_be_switched_off_and_unknown_rules_are_named() {
     assert!(diagnostics.iter().any(|d| d.code.as_deref() == Some("phone-number")));
 }
 
+/// A folder with `mine/FILE`: the built-in template FILE with `from`
+/// replaced by `to`.
+fn templates_with(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(root().join("templates").join(file)).unwrap();
+    assert!(text.contains(from), "{file} has {from}");
+    let path = dir.path().join("mine").join(file);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text.replace(from, to)).unwrap();
+    dir
+}
+
 #[test]
 fn the_rules_are_data_a_templates_folder_overrides() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = fs::read_to_string(root().join("templates/preflight.yaml"))
-        .unwrap()
-        .replace("      juveniles: children and young people\n", "      juveniles: children and young people\n      service users: children and young people\n");
-    fs::create_dir(dir.path().join("mine")).unwrap();
-    fs::write(dir.path().join("mine/preflight.yaml"), rules).unwrap();
+    let term = "      juveniles: children and young people\n";
+    let added = format!("{term}      service users: children and young people\n");
+    let dir = templates_with("preflight.yaml", term, &added);
     let yaml = fs::read_to_string(fixture("torbay-2015.yaml"))
         .unwrap()
         .replace("Staff felt well supported", "Service users felt well supported");
@@ -156,12 +165,8 @@ fn the_rules_are_data_a_templates_folder_overrides() {
 
 #[test]
 fn a_number_the_rules_call_public_may_be_printed() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = fs::read_to_string(root().join("templates/preflight.yaml"))
-        .unwrap()
-        .replace("  public: []", "  public: [\"07700 900123\", Jo.Bloggs@example.org]");
-    fs::create_dir(dir.path().join("mine")).unwrap();
-    fs::write(dir.path().join("mine/preflight.yaml"), rules).unwrap();
+    let public = "  public: [\"07700 900123\", Jo.Bloggs@example.org]";
+    let dir = templates_with("preflight.yaml", "  public: []", public);
     let input = fixture("preflight/every-rule.yaml");
     let args = [
         "preflight",
@@ -180,13 +185,12 @@ fn a_number_the_rules_call_public_may_be_printed() {
 
 #[test]
 fn personal_data_in_a_changed_words_file_is_found_there() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("mine/words")).unwrap();
-    let words = fs::read_to_string(root().join("templates/words/en.yaml")).unwrap().replace(
-        "or on {publications_phone}.",
+    let from = "or on {publications_phone}.";
+    let dir = templates_with(
+        "words/en.yaml",
+        from,
         "or on {publications_phone} (or Jo on 07700 900456).",
     );
-    fs::write(dir.path().join("mine/words/en.yaml"), words).unwrap();
     let input = fixture("gwynedd-2015.yaml");
     let args = ["preflight", input.to_str().unwrap(), "--templates", "mine"];
     let out = run(dir.path(), &args, None);
