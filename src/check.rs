@@ -11,6 +11,7 @@
 //! never change the letter.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::error::{Diagnostic, SourceFile};
@@ -38,18 +39,45 @@ impl Located<'_> {
     }
 
     /// A diagnostic at `needle` inside the value at a key path, when the
-    /// value is in the file as written; otherwise at the whole value.
+    /// value is in the file as written (its lines may be folded between the
+    /// needle's words); otherwise at the whole value.
     pub fn at_text(&self, diagnostic: Diagnostic, key: &str, needle: &str) -> Diagnostic {
         let mut d = self.at(diagnostic, key);
         if let Some(node) = self.index.get(key) {
             let value = &self.file.text[node.value.clone()];
-            if let Some(offset) = value.find(needle).filter(|_| !needle.is_empty()) {
-                let start = node.value.start + offset;
-                d.range = Some(start..start + needle.len());
+            if let Some(found) = find_flexible(value, needle) {
+                d.range = Some(node.value.start + found.start..node.value.start + found.end);
             }
         }
         d
     }
+}
+
+/// Where `needle` is in `haystack`, any run of whitespace in the needle
+/// matching any run of whitespace (a folded line, an indent) there.
+pub fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
+    let words: Vec<&str> = needle.split_whitespace().collect();
+    let first = *words.first()?;
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(first) {
+        let start = from + found;
+        let mut end = start + first.len();
+        let mut matched = true;
+        for word in &words[1..] {
+            let rest = &haystack[end..];
+            let gap = rest.len() - rest.trim_start().len();
+            if gap == 0 || !rest[gap..].starts_with(word) {
+                matched = false;
+                break;
+            }
+            end += gap + word.len();
+        }
+        if matched {
+            return Some(start..end);
+        }
+        from = start + first.len();
+    }
+    None
 }
 
 /// What the checks make of a findings file.
@@ -357,5 +385,14 @@ mod tests {
         let d = placeholder("TODO: the area inspected").unwrap();
         assert_eq!(d.message, "placeholder text has not been replaced: the area inspected");
         assert!(placeholder("Work to do").is_none());
+    }
+
+    #[test]
+    fn needles_are_found_across_folded_lines() {
+        let raw = ">-\n    born on 12\n    March 2004, and\n";
+        let range = find_flexible(raw, "born on 12 March 2004,").unwrap();
+        assert_eq!(&raw[range], "born on 12\n    March 2004,");
+        assert_eq!(find_flexible(raw, "born in"), None);
+        assert_eq!(find_flexible(raw, ""), None);
     }
 }

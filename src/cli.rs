@@ -34,6 +34,87 @@ pub enum Command {
     Init(InitArgs),
     /// Render a findings file, then again on every save, until Ctrl-C.
     Watch(WatchArgs),
+    /// Show what a reader would see change between two versions of a letter.
+    ///
+    /// Exits 0 when the letters read the same, 1 when they differ, and 2 when
+    /// they cannot be compared (a usage error, or an error in either file).
+    Diff(DiffArgs),
+    /// Look for personal data and slips of house style before publishing.
+    ///
+    /// Personal data are errors (exit 1); house style, warnings. Renders
+    /// nothing.
+    Preflight(PreflightArgs),
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier version of the findings file; `-` reads standard input.
+    #[arg(value_name = "OLD", value_parser = parse_input)]
+    pub old: Input,
+
+    /// The later version.
+    #[arg(value_name = "NEW", value_parser = parse_input)]
+    pub new: Input,
+
+    /// How to write the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Where to write them; `-` (the default) writes to standard output.
+    #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
+    pub output: Option<Output>,
+
+    /// When to colour the text: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Templates for OLD only, to see what a change of templates, words or
+    /// organisation does to a letter. Default: those of --templates.
+    #[arg(long, value_name = "DIR")]
+    pub old_templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print errors in the findings files.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// How `diff` writes the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text: in colour on a terminal, with [-deleted-] and {+inserted+} marks otherwise.
+    Text,
+    /// One self-contained, accessible web page, with <del> and <ins>.
+    Html,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Arguments of `preflight`.
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// The findings files (YAML); `-` reads standard input.
+    #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
+    pub inputs: Vec<Input>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print what preflight finds.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
 }
 
 /// Arguments of `watch`.
@@ -207,7 +288,8 @@ pub struct CommonArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file
-    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, or new letters).
+    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, `preflight.yaml`,
+    /// `words/LANG.yaml`, or new letters).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 

@@ -90,6 +90,9 @@ pub struct Diagnostic {
     pub key: Option<String>,
     /// What to do about it.
     pub hints: Vec<String>,
+    /// The rule that found it, when a rule can be named and switched off,
+    /// e.g. `long-sentence`.
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -102,6 +105,7 @@ impl Diagnostic {
             range: None,
             key: None,
             hints: Vec::new(),
+            code: None,
         }
     }
 
@@ -130,6 +134,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the rule that found it.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -142,7 +152,8 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The one-line form: `file:line:col: error: message (at key)`.
+    /// The one-line form: `file:line:col: error: message (at key)`, or
+    /// `warning[rule]: …` when a rule found it.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{}:", file.name)?;
@@ -155,7 +166,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}", self.message)?;
+        write!(f, "{level}")?;
+        if let Some(code) = &self.code {
+            write!(f, "[{code}]")?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(key) = &self.key {
             write!(f, " (at `{key}`)")?;
         }
@@ -257,5 +272,7 @@ mod tests {
         let file = SourceFile::new("f.yaml", "area: 1\n");
         let d = Diagnostic::error("expected text").at(&file, Some(6..7)).key("area");
         assert_eq!(d.to_string(), "f.yaml:1:7: error: expected text (at `area`)");
+        let d = Diagnostic::warning("long").at(&file, Some(0..4)).code("long-sentence");
+        assert_eq!(d.to_string(), "f.yaml:1:1: warning[long-sentence]: long");
     }
 }

@@ -178,6 +178,7 @@ impl<T> Findings<T> {
             closing,
             status: self.status,
             logo,
+            preflight: self.preflight.clone(),
         }
     }
 }
@@ -203,7 +204,8 @@ mod tests {
 
     fn scalars(index: &KeyIndex, node: &Node, out: &mut Vec<String>) {
         if let NodeKind::Scalar(..) = node.kind {
-            if !NOT_TEXT.contains(&node.path.as_str()) {
+            // The reasons under `preflight:` are notes to the tool, not text.
+            if !NOT_TEXT.contains(&node.path.as_str()) && !node.path.starts_with("preflight.") {
                 out.push(node.path.clone());
             }
         }

@@ -202,8 +202,13 @@ impl Text {
 
     /// The text as a reader reads it, footnote numbers included.
     pub fn to_plain(&self) -> String {
+        self.to_plain_marked(&|number| number.to_string())
+    }
+
+    /// The text as a reader reads it, each footnote mark written by `mark`.
+    pub fn to_plain_marked(&self, mark: &dyn Fn(usize) -> String) -> String {
         let mut out = String::new();
-        plain_into(&self.runs, &mut out);
+        plain_into(&self.runs, &mut out, mark);
         out
     }
 
@@ -266,14 +271,14 @@ pub fn texts_of(blocks: &[Block]) -> Vec<&Text> {
     out
 }
 
-fn plain_into(runs: &[Inline], out: &mut String) {
+fn plain_into(runs: &[Inline], out: &mut String, mark: &dyn Fn(usize) -> String) {
     for run in runs {
         match run {
             Inline::Text { text } => out.push_str(text),
             Inline::Emphasis { content }
             | Inline::Strong { content }
-            | Inline::Link { content, .. } => plain_into(content, out),
-            Inline::Note { number, .. } => out.push_str(&number.to_string()),
+            | Inline::Link { content, .. } => plain_into(content, out, mark),
+            Inline::Note { number, .. } => out.push_str(&mark(*number)),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod commands;
 pub mod compose;
 pub mod dates;
+pub mod diff;
 pub mod error;
 pub mod fields;
 pub mod fonts;
@@ -32,6 +33,7 @@ pub mod markup;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod preflight;
 pub mod render;
 pub mod report;
 pub mod schema;
@@ -56,7 +58,7 @@ pub use crate::error::{Diagnostic, Error, Severity, SourceFile};
 pub use crate::format::Format;
 use crate::letter::{Letter, Text};
 use crate::model::{Findings, Organisation};
-use crate::templates::{ORGANISATION, Templates};
+use crate::templates::{ORGANISATION, PREFLIGHT, Templates};
 use crate::typeset::PdfSettings;
 use crate::words::Words;
 use crate::world::{LetterWorld, Shared};
@@ -111,9 +113,7 @@ impl Pipeline {
             None => Templates::embedded(),
         };
         let templates = Arc::new(templates);
-        let org_file = templates.source(ORGANISATION).ok_or_else(|| {
-            Error::from(Diagnostic::error(format!("the template files have no {ORGANISATION}")))
-        })?;
+        let org_file = template(&templates, ORGANISATION)?;
         let (organisation, _) =
             yaml::parse::<Organisation>(org_file).map_err(|failure| Error::from(failure.first))?;
         let words = Words::all(&templates)?;
@@ -148,16 +148,52 @@ impl Pipeline {
     /// The letter a reader reads: the checked findings in the words of
     /// their language.
     pub fn compose(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Letter, Error> {
-        let words = words::of(&self.words, &loaded.findings.language).ok_or_else(|| {
+        let words = self.words_of(loaded)?;
+        let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
+        let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
+        Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+    }
+
+    /// Reads, checks and composes a findings file: the letter a reader
+    /// reads, as published by default.
+    pub fn read_letter(&self, input: &load::Input) -> Result<Letter, Error> {
+        let loaded = self.load(load::read(input)?, input.dir())?;
+        self.compose(&loaded, &Publishing::default())
+    }
+
+    /// The words of a checked letter's language.
+    fn words_of(&self, loaded: &Loaded) -> Result<&Words, Error> {
+        words::of(&self.words, &loaded.findings.language).ok_or_else(|| {
             // The checks refuse a language without words before this.
             Error::from(Diagnostic::error(format!(
                 "there are no words for the language {}",
                 loaded.findings.language
             )))
-        })?;
-        let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
-        let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
-        Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+        })
+    }
+
+    /// The rules of `preflight`: `preflight.yaml` among the templates.
+    pub fn preflight_rules(&self) -> Result<preflight::Rules, Error> {
+        preflight::Rules::read(template(&self.templates, PREFLIGHT)?)
+    }
+
+    /// Looks for personal data and slips of house style in a checked
+    /// letter, as a reader would read it. Renders nothing.
+    pub fn preflight(
+        &self,
+        loaded: &Loaded,
+        rules: &preflight::Rules,
+    ) -> Result<preflight::Found, Error> {
+        let letter = self.compose(loaded, &Publishing::default())?;
+        let organisation_file = template(&self.templates, ORGANISATION)?;
+        let subject = preflight::Subject {
+            loaded,
+            letter: &letter,
+            words: self.words_of(loaded)?,
+            organisation: &self.organisation,
+            organisation_file,
+        };
+        Ok(preflight::check(&subject, rules))
     }
 
     /// A letter laid out by the template of `format`: Typst source, or HTML.
@@ -325,6 +361,13 @@ impl Publishing {
     pub fn attaches_source(&self) -> bool {
         self.standards.contains(&PdfStandard::A_3b)
     }
+}
+
+/// A template text file that must be there.
+fn template<'a>(templates: &'a Templates, name: &str) -> Result<&'a Arc<SourceFile>, Error> {
+    templates
+        .source(name)
+        .ok_or_else(|| Error::from(Diagnostic::error(format!("the template files have no {name}"))))
 }
 
 /// The name the findings file is attached under: its file name.

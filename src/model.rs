@@ -78,6 +78,10 @@ pub struct Findings<T = String> {
     /// An image for the letterhead, beside the findings file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Logo<T>>,
+    /// What `hmip-letter preflight` is told about this letter: house-style
+    /// rules switched off, each with the reason. Not printed in the letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<Preflight>,
 }
 
 /// `improvements:` with nothing after it means none.
@@ -223,6 +227,17 @@ pub struct Logo<T = String> {
     pub file: String,
     /// What the image shows, for readers who cannot see it.
     pub alt: T,
+}
+
+/// What `hmip-letter preflight` is told about one letter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preflight {
+    /// House-style rules switched off for this letter, each with the reason,
+    /// e.g. `long-sentence: The sentence quotes the court's order in full.`
+    /// Rules about personal data cannot be switched off.
+    #[serde(default)]
+    pub off: BTreeMap<String, String>,
 }
 
 /// The inspectorate that publishes the letters (`templates/organisation.yaml`).

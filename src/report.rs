@@ -80,6 +80,9 @@ fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
                 Severity::Warning => Level::Warning,
             };
             let mut report = Report::new(level).with_message(&d.message);
+            if let Some(code) = &d.code {
+                report = report.with_code(code);
+            }
             if let (Some(file), Some(range)) = (&d.file, &d.range) {
                 let label = Label::primary(id_of(file), range.clone());
                 let label = match &d.key {

@@ -2,7 +2,8 @@
 //!
 //! The letter templates (`sqs.typ.j2` for the PDF, `sqs.html.j2` for the web
 //! page), the layout (`style.typ`), the words of each language
-//! (`words/en.yaml`) and the organisation data (`organisation.yaml`) ship
+//! (`words/en.yaml`), the organisation data (`organisation.yaml`) and the
+//! rules of `preflight` (`preflight.yaml`) ship
 //! inside the binary, so the tool works with nothing beside it.
 //! `--templates DIR` lays a folder over them: a file in DIR (or in
 //! DIR/words/) with the same name wins, and new files (another letter, a
@@ -45,6 +46,9 @@ pub const STARTER: &str = "starter.yaml";
 /// The starter's area line, which `init AREA` fills in.
 const STARTER_AREA: &str = "area: \"TODO: the area inspected\"";
 
+/// The rules and word lists of `hmip-letter preflight`.
+pub const PREFLIGHT: &str = "preflight.yaml";
+
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
     ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
@@ -52,6 +56,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     (STYLE, include_str!("../templates/style.typ")),
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
     (STARTER, include_str!("../templates/starter.yaml")),
+    (PREFLIGHT, include_str!("../templates/preflight.yaml")),
 ];
 
 /// No template file is anywhere near this; a bigger one is a mistake.
