@@ -64,6 +64,26 @@ pub struct Diagnostic {
     pub key: Option<String>,
     /// What to do about it.
     pub hints: Vec<String>,
+    /// Other places the problem is about, such as the same paragraph in
+    /// the other language of a pair.
+    pub related: Vec<Related>,
+}
+
+/// Another place a diagnostic is about: a file, the bytes in it, the key
+/// path, and what the place is ("English").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub range: Option<Range<usize>>,
+    pub key: Option<String>,
+    pub label: String,
+}
+
+impl Related {
+    /// The 1-based line and column where the place starts.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        Some(self.file.line_column(self.range.as_ref()?.start))
+    }
 }
 
 impl Diagnostic {
@@ -76,6 +96,7 @@ impl Diagnostic {
             range: None,
             key: None,
             hints: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -104,6 +125,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds another place the diagnostic is about.
+    pub fn also(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -116,7 +143,8 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The one-line form: `file:line:col: error: message (at key)`.
+    /// The one-line form: `file:line:col: error: message (at key)`, and
+    /// ` [label: file:line:col]` for each other place.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{}:", file.name)?;
@@ -132,6 +160,13 @@ impl fmt::Display for Diagnostic {
         write!(f, "{level}: {}", self.message)?;
         if let Some(key) = &self.key {
             write!(f, " (at `{key}`)")?;
+        }
+        for other in &self.related {
+            write!(f, " [{}: {}", other.label, other.file.name)?;
+            if let Some((line, column)) = other.line_column() {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, "]")?;
         }
         Ok(())
     }
@@ -220,5 +255,21 @@ mod tests {
         let file = SourceFile::new("f.yaml", "area: 1\n");
         let d = Diagnostic::error("expected text").at(&file, Some(6..7)).key("area");
         assert_eq!(d.to_string(), "f.yaml:1:7: error: expected text (at `area`)");
+    }
+
+    #[test]
+    fn one_line_form_names_the_other_place() {
+        let en = SourceFile::new("en.yaml", "cases: 12\n");
+        let cy = SourceFile::new("cy.yaml", "\ncases: 14\n");
+        let d = Diagnostic::error("cases differ").at(&cy, Some(8..10)).key("cases").also(Related {
+            file: en,
+            range: Some(7..9),
+            key: Some("cases".into()),
+            label: "English".into(),
+        });
+        assert_eq!(
+            d.to_string(),
+            "cy.yaml:2:8: error: cases differ (at `cases`) [English: en.yaml:1:8]"
+        );
     }
 }
