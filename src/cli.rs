@@ -207,7 +207,8 @@ pub struct CommonArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file
-    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, or new letters).
+    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, `words/cy.yaml`, or
+    /// new letters and languages).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 

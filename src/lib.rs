@@ -155,7 +155,8 @@ impl Pipeline {
         })?;
         let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
         let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
-        Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+        let organisation = words.organisation(&self.organisation, loaded.findings.published);
+        Ok(compose::compose(&loaded.texts, words, &organisation, &extras))
     }
 
     /// A letter laid out by the template of `format`: Typst source, or HTML.

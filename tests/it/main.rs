@@ -9,3 +9,4 @@ mod letters;
 mod literal_text;
 mod publishing;
 mod snapshots;
+mod welsh;
