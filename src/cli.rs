@@ -34,6 +34,30 @@ pub enum Command {
     Init(InitArgs),
     /// Render a findings file, then again on every save, until Ctrl-C.
     Watch(WatchArgs),
+    /// Check that two findings files are the same letter in two languages
+    /// (English and Welsh): the same dates, counts, figures, addresses,
+    /// footnotes and names.
+    Pair(PairArgs),
+}
+
+/// Arguments of `pair`.
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// The letter in one language, usually English; `-` reads standard input.
+    #[arg(value_name = "ENGLISH", value_parser = parse_input)]
+    pub first: Input,
+
+    /// The same letter in the other language, usually Welsh. Differences
+    /// are reported in this file.
+    #[arg(value_name = "WELSH", value_parser = parse_input)]
+    pub second: Input,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print the differences.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
 }
 
 /// Arguments of `watch`.

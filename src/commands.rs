@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::batch;
-use crate::cli::{CheckArgs, Command, InitArgs, RenderArgs, usage_error};
+use crate::cli::{CheckArgs, Command, InitArgs, PairArgs, RenderArgs, usage_error};
 use crate::format::Format;
 use crate::error::{Diagnostic, Error};
 use crate::load::Input;
@@ -43,6 +43,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         Command::Schema => Ok(schema(sink)),
         Command::Init(args) => Ok(init(args, sink)),
         Command::Watch(args) => crate::watch::run(args, sink),
+        Command::Pair(args) => pair(args, sink),
     }
 }
 
@@ -199,6 +200,29 @@ fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         all_ok &= errors == 0;
     }
     Ok(all_ok)
+}
+
+/// Compares two versions of a letter; differences are errors (exit 1).
+fn pair(args: PairArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    if args.first == Input::Stdin && args.second == Input::Stdin {
+        return Err(usage_error("only one of the two findings files can be standard input (`-`)"));
+    }
+    let format = args.diagnostic_format;
+    let result = Pipeline::new(&args.setup.setup())
+        .and_then(|pipeline| crate::pair::files(&pipeline, &args.first, &args.second));
+    match result {
+        Ok(report) => {
+            sink.diagnostics(&report.differences, format);
+            if report.matches() || format == DiagnosticFormat::Human {
+                sink.status(&report.summary());
+            }
+            Ok(report.matches())
+        }
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            Ok(false)
+        }
+    }
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -31,6 +31,7 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod pair;
 pub mod render;
 pub mod report;
 pub mod schema;
@@ -141,6 +142,12 @@ impl Pipeline {
         }
         let texts = checked.texts;
         Ok(Loaded { file, findings, texts, index, dir, logo, warnings: checked.warnings })
+    }
+
+    /// The English name of the language of a tag ("Welsh" for `cy`), if
+    /// there are words for it.
+    pub fn language_name(&self, tag: &str) -> Option<&str> {
+        words::of(&self.words, tag).map(|w| w.english_name.as_str())
     }
 
     /// The letter a reader reads: the checked findings in the words of

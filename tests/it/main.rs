@@ -7,6 +7,7 @@ mod errors;
 mod html;
 mod letters;
 mod literal_text;
+mod pair;
 mod publishing;
 mod snapshots;
 mod welsh;
