@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::dates::format_date;
 use crate::error::{Diagnostic, SourceFile};
 use crate::fields::Field;
 use crate::fonts::Fonts;
@@ -43,13 +44,31 @@ impl Located<'_> {
     /// needle's words); otherwise at the whole value.
     pub fn at_text(&self, diagnostic: Diagnostic, key: &str, needle: &str) -> Diagnostic {
         let mut d = self.at(diagnostic, key);
-        if let Some(node) = self.index.get(key) {
-            let value = &self.file.text[node.value.clone()];
-            if let Some(found) = find_flexible(value, needle) {
-                d.range = Some(node.value.start + found.start..node.value.start + found.end);
-            }
+        if let Some(range) = self.text_range(key, needle) {
+            d.range = Some(range);
         }
         d
+    }
+
+    /// Where `needle` is inside the value at a key path, when the value is
+    /// in the file as written (its lines may be folded between the needle's
+    /// words). A number is found whole: "13" not in "2013".
+    pub fn text_range(&self, key: &str, needle: &str) -> Option<Range<usize>> {
+        let node = self.index.get(key).filter(|_| !needle.trim().is_empty())?;
+        let value = &self.file.text[node.value.clone()];
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let (first, last) = (needle.chars().next(), needle.chars().next_back());
+        let mut from = 0;
+        while let Some(found) = find_flexible(&value[from..], needle) {
+            let (start, end) = (from + found.start, from + found.end);
+            let before = value[..start].chars().next_back();
+            let after = value[end..].chars().next();
+            if !(digit(first) && digit(before)) && !(digit(last) && digit(after)) {
+                return Some(node.value.start + start..node.value.start + end);
+            }
+            from = start + first.map_or(1, char::len_utf8);
+        }
+        None
     }
 }
 
@@ -126,6 +145,9 @@ pub fn check(f: &Findings, at: &Located, cx: &Context) -> Checked {
     }
     let mut warnings = reader.warnings;
     warnings.extend(slips::copy_list(f, at));
+    if let Some(words) = words::of(cx.words, &f.language) {
+        warnings.extend(slips::area_in(f, words, at));
+    }
     Checked { texts, errors, warnings }
 }
 
@@ -303,7 +325,7 @@ fn check_language(
     let Some(words) = words::of(all, &f.language) else {
         let (lang, _) = words::split_language(&f.language);
         let available: Vec<String> =
-            all.values().map(|w| format!("{} ({})", w.language, w.name)).collect();
+            all.values().map(|w| format!("{} ({})", w.language, w.english_name)).collect();
         let d = Diagnostic::error(format!("there are no words for the language \"{lang}\"")).hint(
             format!(
                 "the languages there are: {}; add DIR/words/{lang}.yaml with --templates DIR",
@@ -316,14 +338,18 @@ fn check_language(
     if let Some(style) = f.date_style
         && !words.date_styles.contains(&style)
     {
+        let language = &words.english_name;
         let styles: Vec<&str> = words.date_styles.iter().map(|s| s.name()).collect();
-        let d =
-            Diagnostic::error(format!("{} letters do not use {} dates", words.name, style.name()))
-                .hint(format!(
-                    "leave date_style out: {} letters print dates {}",
-                    words.name,
-                    styles.join(" or ")
-                ));
+        let example = words
+            .date_styles
+            .first()
+            .map(|s| format_date(f.published.0, *s, &words.months))
+            .unwrap_or_default();
+        let d = Diagnostic::error(format!("{language} letters do not use {} dates", style.name()))
+            .hint(format!(
+                "leave date_style out: {language} letters print dates {}, as in \"{example}\"",
+                styles.join(" or ")
+            ));
         out.push(at.at(d, "date_style"));
     }
 }
@@ -379,6 +405,18 @@ fn check_dates(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_found_whole() {
+        let file =
+            SourceFile::new("f.yaml", "summary:\n  - In 2013 we saw 13 cases, 130 in all.\n");
+        let index = KeyIndex::build(&file.text);
+        let at = Located { file: &file, index: &index };
+        let range = at.text_range("summary[0]", "13").unwrap();
+        assert_eq!(&file.text[range.start - 4..range.end + 1], "saw 13 ");
+        assert_eq!(at.text_range("summary[0]", "2013").map(|r| r.start), Some(16));
+        assert_eq!(at.text_range("summary[0]", "14"), None);
+    }
 
     #[test]
     fn placeholders_name_what_is_missing() {

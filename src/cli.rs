@@ -44,6 +44,10 @@ pub enum Command {
     /// Personal data are errors (exit 1); house style, warnings. Renders
     /// nothing.
     Preflight(PreflightArgs),
+    /// Check that two findings files are the same letter in two languages
+    /// (English and Welsh): the same dates, counts, figures, addresses,
+    /// footnotes and names.
+    Pair(PairArgs),
 }
 
 /// Arguments of `diff`.
@@ -113,6 +117,26 @@ pub struct PreflightArgs {
     pub setup: SetupArgs,
 
     /// How to print what preflight finds.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// Arguments of `pair`.
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// The letter in one language, usually English; `-` reads standard input.
+    #[arg(value_name = "ENGLISH", value_parser = parse_input)]
+    pub first: Input,
+
+    /// The same letter in the other language, usually Welsh. Differences
+    /// are reported in this file.
+    #[arg(value_name = "WELSH", value_parser = parse_input)]
+    pub second: Input,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print the differences.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub diagnostic_format: DiagnosticFormat,
 }
@@ -288,8 +312,8 @@ pub struct CommonArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file
-    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, `preflight.yaml`,
-    /// `words/LANG.yaml`, or new letters).
+    /// (`sqs.typ.j2`, `sqs.html.j2`, `style.typ`, `organisation.yaml`,
+    /// `preflight.yaml`, `words/LANG.yaml`, or new letters and languages).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use crate::batch;
 use crate::cli::{
-    CheckArgs, ColorChoice, Command, DiffArgs, DiffFormat, InitArgs, PreflightArgs, RenderArgs,
-    usage_error,
+    CheckArgs, ColorChoice, Command, DiffArgs, DiffFormat, InitArgs, PairArgs, PreflightArgs,
+    RenderArgs, usage_error,
 };
 use crate::diff;
 use crate::error::{Diagnostic, Error};
@@ -68,6 +68,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap::Error
         Command::Watch(args) => crate::watch::run(args, sink),
         Command::Diff(args) => return diff(args, sink),
         Command::Preflight(args) => preflight(args, sink),
+        Command::Pair(args) => pair(args, sink),
     };
     ok.map(Outcome::from)
 }
@@ -307,6 +308,29 @@ fn preflight(args: PreflightArgs, sink: &mut dyn Sink) -> Result<bool, clap::Err
         all_ok &= !diagnostics.iter().any(Diagnostic::is_error);
     }
     Ok(all_ok)
+}
+
+/// Compares two versions of a letter; differences are errors (exit 1).
+fn pair(args: PairArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    if args.first == Input::Stdin && args.second == Input::Stdin {
+        return Err(usage_error("only one of the two findings files can be standard input (`-`)"));
+    }
+    let format = args.diagnostic_format;
+    let result = Pipeline::new(&args.setup.setup())
+        .and_then(|pipeline| crate::pair::files(&pipeline, &args.first, &args.second));
+    match result {
+        Ok(report) => {
+            sink.diagnostics(&report.differences, format);
+            if report.matches() || format == DiagnosticFormat::Human {
+                sink.status(&report.summary());
+            }
+            Ok(report.matches())
+        }
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            Ok(false)
+        }
+    }
 }
 
 fn count(n: usize, what: &str) -> String {

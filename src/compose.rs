@@ -108,7 +108,11 @@ fn slots(f: &Findings<Text>, words: &Words, org: &Organisation) -> Slots {
         None => words.text("default_abbreviation", &slots),
     };
     slots.insert("abbreviation", abbreviation);
-    slots.insert("in_area", words.text("in_area", &slots));
+    let in_area = match &f.area_in {
+        Some(area_in) => area_in.clone(),
+        None => words.text("in_area", &slots),
+    };
+    slots.insert("in_area", in_area);
     let form = match lead.pronoun {
         Some(Pronoun::He) => "he",
         Some(Pronoun::She) => "she",
@@ -140,7 +144,8 @@ fn meta(
     title: &Text,
     draft: bool,
 ) -> Meta {
-    let (lang, region) = words::split_language(&f.language);
+    let language = words.full_tag(&f.language);
+    let (lang, region) = words::split_language(&language);
     let title = title.to_plain();
     let document_title = if draft {
         let mut slots = slots.clone();
@@ -156,7 +161,7 @@ fn meta(
         keywords: words.paragraphs("keywords", slots).iter().map(Text::to_plain).collect(),
         author: org.name.clone(),
         kind: f.letter.clone(),
-        language: f.language.clone(),
+        language,
         lang,
         region,
         date: f.published.to_string(),

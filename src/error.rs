@@ -93,6 +93,26 @@ pub struct Diagnostic {
     /// The rule that found it, when a rule can be named and switched off,
     /// e.g. `long-sentence`.
     pub code: Option<String>,
+    /// Other places the problem is about, such as the same paragraph in
+    /// the other language of a pair.
+    pub related: Vec<Related>,
+}
+
+/// Another place a diagnostic is about: a file, the bytes in it, the key
+/// path, and what the place is ("English").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub range: Option<Range<usize>>,
+    pub key: Option<String>,
+    pub label: String,
+}
+
+impl Related {
+    /// The 1-based line and column where the place starts.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        Some(self.file.line_column(self.range.as_ref()?.start))
+    }
 }
 
 impl Diagnostic {
@@ -106,6 +126,7 @@ impl Diagnostic {
             key: None,
             hints: Vec::new(),
             code: None,
+            related: Vec::new(),
         }
     }
 
@@ -140,6 +161,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds another place the diagnostic is about.
+    pub fn also(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -153,7 +180,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     /// The one-line form: `file:line:col: error: message (at key)`, or
-    /// `warning[rule]: …` when a rule found it.
+    /// `warning[rule]: …` when a rule found it, and ` [label: file:line:col]`
+    /// for each other place.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{}:", file.name)?;
@@ -173,6 +201,13 @@ impl fmt::Display for Diagnostic {
         write!(f, ": {}", self.message)?;
         if let Some(key) = &self.key {
             write!(f, " (at `{key}`)")?;
+        }
+        for other in &self.related {
+            write!(f, " [{}: {}", other.label, other.file.name)?;
+            if let Some((line, column)) = other.line_column() {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, "]")?;
         }
         Ok(())
     }
@@ -274,5 +309,21 @@ mod tests {
         assert_eq!(d.to_string(), "f.yaml:1:7: error: expected text (at `area`)");
         let d = Diagnostic::warning("long").at(&file, Some(0..4)).code("long-sentence");
         assert_eq!(d.to_string(), "f.yaml:1:1: warning[long-sentence]: long");
+    }
+
+    #[test]
+    fn one_line_form_names_the_other_place() {
+        let en = SourceFile::new("en.yaml", "cases: 12\n");
+        let cy = SourceFile::new("cy.yaml", "\ncases: 14\n");
+        let d = Diagnostic::error("cases differ").at(&cy, Some(8..10)).key("cases").also(Related {
+            file: en,
+            range: Some(7..9),
+            key: Some("cases".into()),
+            label: "English".into(),
+        });
+        assert_eq!(
+            d.to_string(),
+            "cy.yaml:2:8: error: cases differ (at `cases`) [English: en.yaml:1:8]"
+        );
     }
 }

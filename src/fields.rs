@@ -99,6 +99,7 @@ impl<T> Findings<T> {
             role: w.one(&format!("{key}.role"), Plain, &p.role),
         };
         let area = w.one("area", Plain, &self.area);
+        let area_in = self.area_in.as_ref().map(|a| w.one("area_in", Plain, a));
         let to = person(&mut w, "to", &self.to);
         let from = person(&mut w, "from", &self.from);
         let i = &self.inspection;
@@ -160,6 +161,7 @@ impl<T> Findings<T> {
             letter: self.letter.clone(),
             language: self.language.clone(),
             area,
+            area_in,
             published: self.published,
             to,
             from,
@@ -216,7 +218,15 @@ mod tests {
 
     #[test]
     fn the_walk_visits_every_text_of_every_fixture() {
-        for name in ["barnet-2014", "bath-2016", "gwynedd-2015", "torbay-2015", "wrexham-2016"] {
+        for name in [
+            "barnet-2014",
+            "bath-2016",
+            "gwynedd-2015",
+            "torbay-2015",
+            "wrexham-2016",
+            "caerdydd-2016-cy",
+            "pairs/caerdydd-2016-en",
+        ] {
             let path = format!("{}/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
             let file = crate::error::SourceFile::new(name, std::fs::read_to_string(path).unwrap());
             let (findings, index) = crate::load::parse(&file).unwrap();

@@ -48,7 +48,8 @@ pub struct Meta {
     /// Which letter it is, e.g. `sqs`: its templates are `sqs.typ.j2` and
     /// `sqs.html.j2`.
     pub kind: String,
-    /// The language tag, e.g. `en-GB`.
+    /// The language tag, e.g. `en-GB`, with the region of its words when
+    /// the findings name only the language (`cy` → `cy-GB`).
     pub language: String,
     /// The language alone, e.g. `en`.
     pub lang: String,

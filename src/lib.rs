@@ -32,6 +32,7 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod pair;
 pub mod paths;
 pub mod preflight;
 pub mod render;
@@ -145,13 +146,20 @@ impl Pipeline {
         Ok(Loaded { file, findings, texts, index, dir, logo, warnings: checked.warnings })
     }
 
+    /// The English name of the language of a tag ("Welsh" for `cy`), if
+    /// there are words for it.
+    pub fn language_name(&self, tag: &str) -> Option<&str> {
+        words::of(&self.words, tag).map(|w| w.english_name.as_str())
+    }
+
     /// The letter a reader reads: the checked findings in the words of
     /// their language.
     pub fn compose(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Letter, Error> {
         let words = self.words_of(loaded)?;
         let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
         let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
-        Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+        let organisation = words.organisation(&self.organisation, loaded.findings.published);
+        Ok(compose::compose(&loaded.texts, words, &organisation, &extras))
     }
 
     /// Reads, checks and composes a findings file: the letter a reader
@@ -186,11 +194,13 @@ impl Pipeline {
     ) -> Result<preflight::Found, Error> {
         let letter = self.compose(loaded, &Publishing::default())?;
         let organisation_file = template(&self.templates, ORGANISATION)?;
+        let words = self.words_of(loaded)?;
+        let organisation = words.organisation(&self.organisation, loaded.findings.published);
         let subject = preflight::Subject {
             loaded,
             letter: &letter,
-            words: self.words_of(loaded)?,
-            organisation: &self.organisation,
+            words,
+            organisation: &organisation,
             organisation_file,
         };
         Ok(preflight::check(&subject, rules))

@@ -22,11 +22,17 @@ pub struct Findings<T = String> {
     /// Which letter template to use. Default: `sqs` (Short Quality Screening).
     #[serde(default = "default_letter")]
     pub letter: String,
-    /// The language of the letter, as a language tag. Default: `en-GB`.
+    /// The language of the letter, as a language tag: `en-GB` (the default), or
+    /// `cy` / `cy-GB` for a letter in Welsh.
     #[serde(default = "default_language")]
     pub language: String,
     /// The area inspected, used in the title and headings, e.g. `Barnet`.
     pub area: T,
+    /// The area as the letter says "in AREA", where the language needs another
+    /// form of its name: in Welsh it mutates after "yn", e.g. `yng Nghaerdydd`.
+    /// Default: "in AREA" in the letter's language ("yn AREA" in Welsh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_in: Option<T>,
     /// The publication date, e.g. `2014-07-16`.
     pub published: IsoDate,
     /// The person the letter is addressed to.

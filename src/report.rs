@@ -93,6 +93,18 @@ fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
             } else if let Some(file) = &d.file {
                 report = report.with_notes(vec![format!("in {}", file.name)]);
             }
+            for other in &d.related {
+                let what = match &other.key {
+                    Some(key) => format!("{}: `{key}`", other.label),
+                    None => other.label.clone(),
+                };
+                match &other.range {
+                    Some(range) => report.labels.push(
+                        Label::secondary(id_of(&other.file), range.clone()).with_message(what),
+                    ),
+                    None => report.notes.push(format!("{what} in {}", other.file.name)),
+                }
+            }
             let notes = d.hints.iter().map(|h| format!("hint: {h}"));
             report.notes.extend(notes);
             report
@@ -119,6 +131,25 @@ mod tests {
         assert!(text.contains("2 │ strenghts: []"), "{text}");
         assert!(text.contains("^^^^^^^^^ in `strenghts`"), "{text}");
         assert!(text.contains("= hint: keys are lowercase"), "{text}");
+    }
+
+    #[test]
+    fn human_form_shows_the_other_place_too() {
+        let en = SourceFile::new("en.yaml", "cases: 12\n");
+        let cy = SourceFile::new("cy.yaml", "area: Caerdydd\ncases: 14\n");
+        let d = Diagnostic::error("cases differ").at(&cy, Some(22..24)).key("cases").also(
+            crate::error::Related {
+                file: en,
+                range: Some(7..9),
+                key: Some("cases".into()),
+                label: "English".into(),
+            },
+        );
+        let text = to_string(&[d], DiagnosticFormat::Human);
+        assert!(text.contains("cy.yaml:2:8"), "{text}");
+        assert!(text.contains("en.yaml:1:8"), "{text}");
+        assert!(text.contains("^^ in `cases`"), "{text}");
+        assert!(text.contains("-- English: `cases`"), "{text}");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! The letter templates (`sqs.typ.j2` for the PDF, `sqs.html.j2` for the web
 //! page), the layout (`style.typ`), the words of each language
-//! (`words/en.yaml`), the organisation data (`organisation.yaml`) and the
-//! rules of `preflight` (`preflight.yaml`) ship
+//! (`words/en.yaml`, `words/cy.yaml`), the organisation data
+//! (`organisation.yaml`) and the rules of `preflight` (`preflight.yaml`) ship
 //! inside the binary, so the tool works with nothing beside it.
 //! `--templates DIR` lays a folder over them: a file in DIR (or in
 //! DIR/words/) with the same name wins, and new files (another letter, a
@@ -53,6 +53,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
     ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
     ("words/en.yaml", include_str!("../templates/words/en.yaml")),
+    ("words/cy.yaml", include_str!("../templates/words/cy.yaml")),
     (STYLE, include_str!("../templates/style.typ")),
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
     (STARTER, include_str!("../templates/starter.yaml")),
@@ -187,6 +188,7 @@ mod tests {
         assert!(templates.source(STYLE).unwrap().text.contains("#let letter("));
         assert!(templates.source(ORGANISATION).is_some());
         assert!(templates.source("words/en.yaml").is_some());
+        assert!(templates.source("words/cy.yaml").is_some());
         assert!(templates.source("sqs.html.j2").is_some());
     }
 

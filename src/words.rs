@@ -9,6 +9,8 @@
 //! each phrase may use are listed in [`PHRASES`], so a words file is checked
 //! whole when it is read, and a missing phrase or a slot that does not exist
 //! is an error naming the phrase and the file, never a half-written letter.
+//! Beside the phrases, a words file may say how the inspectorate's details
+//! read in its language (`organisation.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,10 +19,15 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::letter::{Inline, Text};
-use crate::model::DateStyle;
+use crate::model::{DateStyle, IsoDate, Organisation};
 use crate::suggest;
 use crate::templates::{Templates, WORDS_FOLDER};
 use crate::yaml::{self, KeyIndex};
+
+mod organisation;
+
+/// The part of a words file that is not a phrase.
+const ORGANISATION: &str = "organisation";
 
 /// What a phrase is: one text, paragraphs, a text per form (the lead
 /// inspector's pronoun), or a list of short values.
@@ -39,6 +46,8 @@ const NONE: &[&str] = &[];
 /// Every phrase a words file must have: its name, shape and slots.
 pub const PHRASES: &[(&str, &[&str])] = &[
     ("name", NONE),
+    ("english_name", NONE),
+    ("tag", NONE),
     ("months", NONE),
     ("date_styles", NONE),
     ("in_area", &["area"]),
@@ -126,6 +135,11 @@ enum Raw {
     One(String),
     Many(Vec<String>),
     Forms(BTreeMap<String, String>),
+    /// The organisation part.
+    Dated(Vec<organisation::Form>),
+    /// Anything else: a phrase of the wrong shape, or an organisation part
+    /// that is not a list of forms.
+    Other(serde::de::IgnoredAny),
 }
 
 /// A phrase read into words and slots.
@@ -146,12 +160,18 @@ pub struct Words {
     pub language: String,
     /// The language as its speakers name it: `English`, `Cymraeg`.
     pub name: String,
+    /// The language as the tool's messages name it: `English`, `Welsh`.
+    pub english_name: String,
+    /// The full language tag of a letter that names only the language:
+    /// `cy` → `cy-GB`.
+    pub tag: String,
     /// The month names, January first.
     pub months: Vec<String>,
     /// The date styles letters may use; the first is the default.
     pub date_styles: Vec<DateStyle>,
     phrases: BTreeMap<String, Vec<Pieces>>,
     forms: BTreeMap<String, BTreeMap<String, Pieces>>,
+    organisation: Vec<organisation::Form>,
 }
 
 /// The values of the slots of a letter.
@@ -184,14 +204,29 @@ impl Words {
         let (raw, index) = yaml::parse::<BTreeMap<String, Raw>>(&file)
             .map_err(|failure| vec![failure.first.hint(HINT)])?;
         let mut problems = Vec::new();
+        let organisation = match raw.get(ORGANISATION) {
+            None => Vec::new(),
+            Some(Raw::Dated(forms)) => {
+                problems.extend(organisation::check(forms, &file, &index));
+                forms.clone()
+            }
+            // Not a list of forms: read on its own, for a located message.
+            Some(_) => organisation::read(&file).unwrap_or_else(|errors| {
+                problems.extend(errors);
+                Vec::new()
+            }),
+        };
         let mut words = Words {
             file: file.clone(),
             language: language.to_string(),
             name: String::new(),
+            english_name: String::new(),
+            tag: String::new(),
             months: Vec::new(),
             date_styles: Vec::new(),
             phrases: BTreeMap::new(),
             forms: BTreeMap::new(),
+            organisation,
         };
         for (name, _) in PHRASES {
             if !raw.contains_key(*name) {
@@ -205,7 +240,7 @@ impl Words {
                 );
             }
         }
-        for (name, value) in &raw {
+        for (name, value) in raw.iter().filter(|(name, _)| *name != ORGANISATION) {
             let Some((_, slots)) = PHRASES.iter().find(|(n, _)| n == name) else {
                 let names: Vec<&str> = PHRASES.iter().map(|(n, _)| *n).collect();
                 let d = suggest::unknown("phrase", name, &names);
@@ -259,6 +294,17 @@ impl Words {
             texts.iter().map(|t| pieces(t, slots)).collect::<Result<_, _>>().map_err(&at)?;
         match name {
             "name" => self.name = texts[0].clone(),
+            "english_name" => self.english_name = texts[0].clone(),
+            "tag" => {
+                let (lang, region) = split_language(texts[0]);
+                if lang != self.language || region.is_none() {
+                    return Err(at(format!(
+                        "`tag` should be the language and its region, e.g. {}-GB, not \"{}\"",
+                        self.language, texts[0]
+                    )));
+                }
+                self.tag = format!("{lang}-{}", region.unwrap_or_default());
+            }
             "months" => {
                 if texts.len() != 12 {
                     return Err(at(format!("`months` lists {} months, not 12", texts.len())));
@@ -316,6 +362,23 @@ impl Words {
     /// One form of a phrase with forms, e.g. the pronoun `she`.
     pub fn form(&self, name: &str, form: &str, slots: &Slots) -> Text {
         self.forms.get(name).and_then(|f| f.get(form)).map(|p| fill(p, slots)).unwrap_or_default()
+    }
+
+    /// The inspectorate's details as a letter in this language published on
+    /// `date` prints them: `base` (`organisation.yaml`) with what this
+    /// language changes by then.
+    pub fn organisation(&self, base: &Organisation, date: IsoDate) -> Organisation {
+        organisation::on(&self.organisation, base, date)
+    }
+
+    /// The language tag a letter written as `tag` is published under: as
+    /// written when it names a region, else this language's own (`cy` →
+    /// `cy-GB`).
+    pub fn full_tag(&self, tag: &str) -> String {
+        match split_language(tag) {
+            (lang, Some(region)) => format!("{lang}-{region}"),
+            (_, None) => self.tag.clone(),
+        }
     }
 
     /// The words before, between and after the two slots of `page`.
@@ -447,7 +510,7 @@ mod tests {
     #[test]
     fn every_built_in_language_has_every_phrase() {
         let all = Words::all(&Templates::embedded()).unwrap();
-        assert!(all.contains_key("en"));
+        assert_eq!(all.keys().collect::<Vec<_>>(), ["cy", "en"]);
         for words in all.values() {
             for (name, _) in PHRASES {
                 let present = words.phrases.contains_key(*name) || words.forms.contains_key(*name);
@@ -468,6 +531,42 @@ mod tests {
     fn language_tags_split() {
         assert_eq!(split_language("en-GB"), ("en".into(), Some("GB".into())));
         assert_eq!(split_language("cy"), ("cy".into(), None));
+    }
+
+    #[test]
+    fn a_tag_without_a_region_takes_the_languages() {
+        let all = Words::all(&Templates::embedded()).unwrap();
+        let welsh = of(&all, "cy").unwrap();
+        assert_eq!(welsh.full_tag("cy"), "cy-GB");
+        assert_eq!(welsh.full_tag("cy-GB"), "cy-GB");
+        assert_eq!(english().full_tag("en-GB"), "en-GB");
+        assert_eq!(welsh.english_name, "Welsh");
+        assert_eq!(welsh.date_styles, [DateStyle::Plain]);
+        assert_eq!(welsh.months[6], "Gorffennaf");
+    }
+
+    #[test]
+    fn a_wrong_organisation_part_is_located() {
+        let text = Templates::embedded().source("words/cy.yaml").unwrap().text.clone();
+        let text = text.replace("  - from: 2022-09-08\n", "  - form: 2022-09-08\n");
+        let errors = Words::read("cy", SourceFile::new("cy.yaml", text)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let message = errors[0].to_string();
+        assert!(message.contains("unknown key \"form\"; did you mean \"from\"?"), "{message}");
+        assert!(message.starts_with("cy.yaml:"), "{message}");
+    }
+
+    #[test]
+    fn a_phrase_of_the_wrong_shape_is_named() {
+        let text = Templates::embedded().source("words/en.yaml").unwrap().text.clone();
+        let text = text.replace("to: \"To:\"", "to: {a: [b]}");
+        let errors = Words::read("en", SourceFile::new("en.yaml", text)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].to_string().contains("phrase `to` should be one line of text"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

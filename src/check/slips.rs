@@ -1,12 +1,13 @@
 //! Warnings: what is legal in a findings file but probably a slip. A
 //! paragraph that stops mid-sentence, a figure "N of M" that cannot be
-//! right, a person twice in the copy list. Warnings never stop a letter and
-//! never change it.
+//! right, a person twice in the copy list, a Welsh place name that may need
+//! mutating. Warnings never stop a letter and never change it.
 
 use super::Located;
 use crate::error::Diagnostic;
 use crate::fields::{Field, TextKind};
 use crate::model::Findings;
+use crate::words::Words;
 
 /// The slips of one text value: a paragraph that stops mid-sentence, a
 /// figure "N of M" that cannot be right.
@@ -51,6 +52,48 @@ pub fn copy_list(f: &Findings, at: &Located) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A Welsh letter without `area_in` says "yn AREA", which is wrong when
+/// the name should mutate after "yn" ("yng Nghaerdydd"). The inspectorate's
+/// own titles differ on whether to mutate ("yn Nyfed Powys", "yn Gogledd
+/// Cymru"), so the tool asks instead of changing the name.
+pub fn area_in(f: &Findings, words: &Words, at: &Located) -> Option<Diagnostic> {
+    if words.language != "cy" || f.area_in.is_some() {
+        return None;
+    }
+    let mutated = nasal_mutation(&f.area)?;
+    let d = Diagnostic::warning(format!(
+        "the letter says \"yn {}\" where Welsh may mutate the name",
+        f.area
+    ))
+    .hint(format!(
+        "give the form to print: `area_in: {mutated}` if it mutates, `area_in: yn {}` if not",
+        f.area
+    ));
+    Some(at.at(d, "area"))
+}
+
+/// "yn" and a name with the nasal mutation: Caerdydd → "yng Nghaerdydd",
+/// Powys → "ym Mhowys"; none for a name that does not mutate.
+fn nasal_mutation(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let rest = chars.as_str();
+    // Ch, Ph and Th are letters of their own, and do not mutate.
+    if rest.starts_with(['h', 'H']) {
+        return None;
+    }
+    let (yn, initial) = match first {
+        'C' | 'c' => ("yng", "Ngh"),
+        'P' | 'p' => ("ym", "Mh"),
+        'T' | 't' => ("yn", "Nh"),
+        'G' | 'g' => ("yng", "Ng"),
+        'B' | 'b' => ("ym", "M"),
+        'D' | 'd' => ("yn", "N"),
+        _ => return None,
+    };
+    Some(format!("{yn} {initial}{rest}"))
 }
 
 /// Whether text ends as a sentence does, after closing quotes, brackets,
@@ -139,6 +182,19 @@ mod tests {
         assert!(ends_a_sentence("(As planned.)"));
         assert!(!ends_a_sentence("Staff were"));
         assert!(!ends_a_sentence("It fell to 31%[^rate]"));
+    }
+
+    #[test]
+    fn welsh_names_that_may_mutate_after_yn() {
+        assert_eq!(nasal_mutation("Caerdydd").as_deref(), Some("yng Nghaerdydd"));
+        assert_eq!(nasal_mutation("Dyfed Powys").as_deref(), Some("yn Nyfed Powys"));
+        assert_eq!(nasal_mutation("Gogledd Cymru").as_deref(), Some("yng Ngogledd Cymru"));
+        assert_eq!(nasal_mutation("Powys").as_deref(), Some("ym Mhowys"));
+        assert_eq!(nasal_mutation("Bangor").as_deref(), Some("ym Mangor"));
+        assert_eq!(nasal_mutation("Torfaen").as_deref(), Some("yn Nhorfaen"));
+        for name in ["Abertawe", "Wrecsam", "Sir y Fflint", "Theatr", "Chwilog", "Môn"] {
+            assert_eq!(nasal_mutation(name), None, "{name}");
+        }
     }
 
     #[test]

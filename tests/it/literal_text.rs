@@ -8,11 +8,11 @@ use crate::common::*;
 const BEFORE: &str = "Zqxjv opening marker.";
 const AFTER: &str = "Zqxjv closing marker.";
 
-/// A minimal letter whose second summary paragraph is `text`.
-fn letter_with(text: &str) -> String {
+/// A minimal letter in `language` whose second summary paragraph is `text`.
+fn letter_with(text: &str, language: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap();
     format!(
-        "area: Testshire\npublished: 2020-02-03\n\
+        "language: {language}\narea: Testshire\npublished: 2020-02-03\n\
          to: {{name: A Person, role: Chair}}\nfrom: {{name: B Person, role: Inspector}}\n\
          inspection: {{fieldwork: {{from: 2020-01-06, to: 2020-01-08}}, cases: 5, team: Testshire YOT}}\n\
          summary:\n  - {BEFORE}\n  - {quoted}\n  - {AFTER}\n\
@@ -123,9 +123,10 @@ fn between_markers(pdf_text: &str) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
+    /// In English and in Welsh letters alike.
     #[test]
-    fn arbitrary_text_prints_as_written(text in paragraph()) {
-        let rendered = render_text("prop.yaml", &letter_with(&text))
+    fn arbitrary_text_prints_as_written(text in paragraph(), language in prop_oneof![Just("en-GB"), Just("cy")]) {
+        let rendered = render_text("prop.yaml", &letter_with(&text, language))
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         let out = between_markers(&pdf_text(&rendered.bytes()));
         prop_assert_eq!(out.replace(['*', '_'], ""), printed(&text), "text: {:?}", text);
@@ -135,10 +136,12 @@ proptest! {
 #[test]
 fn typst_and_template_syntax_prints_literally() {
     let text = r##"#set text(red) #pagebreak() $E = m c^2$ {{ 7+7 }} {% raw %} @fig <lbl> \#x //c /* d "q" 'a' -- --- ... ~ #("x");"##;
-    let rendered = render_text("t.yaml", &letter_with(text)).unwrap();
-    let same_length = "word ".repeat(text.len() / 5);
-    let baseline = render_text("b.yaml", &letter_with(&same_length)).unwrap();
-    assert_eq!(rendered.pages, baseline.pages, "no #pagebreak() ran");
-    let out = between_markers(&pdf_text(&rendered.bytes()));
-    assert_eq!(out, squeeze(text));
+    for language in ["en-GB", "cy"] {
+        let rendered = render_text("t.yaml", &letter_with(text, language)).unwrap();
+        let same_length = "word ".repeat(text.len() / 5);
+        let baseline = render_text("b.yaml", &letter_with(&same_length, language)).unwrap();
+        assert_eq!(rendered.pages, baseline.pages, "no #pagebreak() ran");
+        let out = between_markers(&pdf_text(&rendered.bytes()));
+        assert_eq!(out, squeeze(text), "{language}");
+    }
 }

@@ -8,6 +8,8 @@ mod errors;
 mod html;
 mod letters;
 mod literal_text;
+mod pair;
 mod preflight;
 mod publishing;
 mod snapshots;
+mod welsh;

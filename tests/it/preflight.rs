@@ -81,7 +81,7 @@ fn the_messages_never_repeat_the_personal_data() {
 }
 
 #[test]
-fn the_five_letters_have_no_errors_and_their_warnings_are_these() {
+fn the_fixtures_have_no_errors_and_their_warnings_are_these() {
     let mut all = Vec::new();
     for name in fixture_names() {
         let diagnostics = preflight_fixture(&name);
