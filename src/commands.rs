@@ -42,6 +42,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         Command::Schema => Ok(schema(sink)),
         Command::Init(args) => Ok(init(args, sink)),
         Command::Watch(args) => crate::watch::run(args, sink),
+        Command::Worker(args) => Ok(batch::worker::serve(&args)),
     }
 }
 
@@ -136,15 +137,17 @@ fn render_batch(
         }
     };
     let jobs = batch::plan(&files, out_dir.as_deref(), args.format).map_err(usage_error)?;
-    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
-        Ok(pipeline) => pipeline,
-        Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
-            return Ok(false);
-        }
+    let at_once = args.jobs.map_or_else(batch::available_cores, |n| n.get());
+    let split = batch::Split::new(at_once, jobs.len(), args.threads_per_worker.map(|n| n.get()));
+    let settings = batch::Settings {
+        setup: args.common.setup.setup(),
+        format: args.format,
+        ppi: args.ppi,
+        publishing: publishing.clone(),
+        worker_args: args.worker_args(),
     };
     sink.start_progress(jobs.len());
-    let summary = batch::run(&pipeline, &jobs, args.format, args.ppi, publishing, |_, outcome| {
+    let result = batch::run(&settings, &jobs, split, |_, outcome| {
         match outcome.result {
             Ok(warnings) => sink.diagnostics(&warnings, format),
             Err(error) => sink.diagnostics(&error.diagnostics(), format),
@@ -152,8 +155,16 @@ fn render_batch(
         sink.advance();
     });
     sink.finish_progress();
-    sink.status(&summary.to_string());
-    Ok(summary.failed == 0)
+    match result {
+        Ok(summary) => {
+            sink.status(&summary.to_string());
+            Ok(summary.all_written())
+        }
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            Ok(false)
+        }
+    }
 }
 
 /// Whether two paths name the same file (or would, once written).
