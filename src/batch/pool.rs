@@ -15,14 +15,14 @@
 //! input end and exits the same way, so none outlives its batch.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::io::{self, Write};
+use std::process::{Child, ChildStdin, ExitStatus};
 use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::process::{self, Event};
 use super::threads::Result as LetterResult;
 use super::wire::{self, Letter, Reply};
 use super::{Job, Settings, Split};
@@ -36,9 +36,6 @@ const TICK: Duration = Duration::from_millis(50);
 
 /// Workers that die before they are ready, after which the batch stops.
 const MAX_FAILED_STARTS: usize = 3;
-
-/// How much of what a dying worker wrote to standard error is kept.
-const STDERR_TAIL: usize = 2000;
 
 /// Why the workers could not do the batch.
 pub enum Failure {
@@ -121,16 +118,6 @@ struct Worker {
     killed: bool,
 }
 
-/// What the threads listening to the workers hear.
-enum Event {
-    Reply(usize, Reply),
-    /// A line that is not a reply: the worker is broken.
-    Garbled(usize, String),
-    /// The worker's output ended, so it has exited or is exiting; with the
-    /// end of what it wrote to standard error.
-    Ended(usize, String),
-}
-
 struct Pool<'a> {
     settings: &'a Settings,
     jobs: &'a [Job],
@@ -150,38 +137,16 @@ struct Pool<'a> {
 }
 
 impl Pool<'_> {
-    /// Starts a worker, with a thread listening to its output.
+    /// Starts a worker.
     fn spawn(&mut self) -> io::Result<()> {
-        let mut command = Command::new(std::env::current_exe()?);
-        command
-            .arg("worker")
-            .arg("--threads")
-            .arg(self.split.threads.to_string())
-            .args(&self.settings.worker_args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (name, value) in worker_env(self.split.threads) {
-            if std::env::var_os(name).is_none() {
-                command.env(name, value);
-            }
-        }
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command.spawn()?;
         let id = self.next_id;
         self.next_id += 1;
-        let listening = listen(id, &mut child, self.sender.clone());
-        if let Err(error) = listening {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(error);
-        }
-        let input = child.stdin.take();
+        let threads = self.split.threads;
+        let (child, input) = process::start(id, threads, &self.settings.worker_args, &self.sender)?;
         self.workers.push(Worker {
             id,
             child,
-            input,
+            input: Some(input),
             in_flight: Vec::new(),
             ready: false,
             alone: false,
@@ -363,53 +328,11 @@ fn send(worker: &mut Worker, jobs: &[Job], index: usize) -> bool {
     true
 }
 
-/// Starts the threads that hear a worker: one for its replies, one for
-/// its standard error (read apart, so neither pipe can fill and block it).
-fn listen(id: usize, child: &mut Child, events: Sender<Event>) -> io::Result<()> {
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(io::Error::other("the worker's output is not a pipe"));
-    };
-    let errors = std::thread::Builder::new().spawn(move || tail(stderr))?;
-    std::thread::Builder::new().spawn(move || replies(id, stdout, errors, &events))?;
-    Ok(())
-}
-
-fn replies(id: usize, stdout: ChildStdout, errors: JoinHandle<String>, events: &Sender<Event>) {
-    for line in BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
-        let event = match serde_json::from_str(&line) {
-            Ok(reply) => Event::Reply(id, reply),
-            Err(_) => Event::Garbled(id, line),
-        };
-        let _ = events.send(event);
-    }
-    let said = errors.join().unwrap_or_default();
-    let _ = events.send(Event::Ended(id, said));
-}
-
-/// The last few lines a process wrote, once it has closed the pipe.
-fn tail(mut pipe: impl Read) -> String {
-    let mut bytes = Vec::new();
-    let _ = pipe.read_to_end(&mut bytes);
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim();
-    let start = text.len().saturating_sub(STDERR_TAIL);
-    let start = (start..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
-    text[start..].to_string()
-}
-
 /// "WHAT (signal: 6 (SIGABRT))", with what the worker said.
 fn died(what: &str, status: Option<ExitStatus>, stderr: &str) -> Diagnostic {
     let how = status.map_or_else(|| "it could not be waited for".into(), |s| s.to_string());
     let diagnostic = Diagnostic::error(format!("{what} ({how})"));
     if stderr.is_empty() { diagnostic } else { diagnostic.hint(format!("it said: {stderr}")) }
-}
-
-/// The environment a worker with `threads` threads runs best in.
-fn worker_env(threads: usize) -> [(&'static str, String); 1] {
-    // Typst's own parallel work: one rayon thread per letter at once, not
-    // one per core in every worker.
-    [("RAYON_NUM_THREADS", threads.to_string())]
 }
 
 /// Ctrl-C presses since the batch began.
