@@ -68,20 +68,7 @@ pub fn run(
     done: &mut dyn FnMut(usize, LetterResult),
 ) -> Result<Ended, Failure> {
     let (sender, events) = mpsc::channel();
-    let mut pool = Pool {
-        settings,
-        jobs,
-        split,
-        sender,
-        workers: Vec::new(),
-        queue: (0..jobs.len()).collect(),
-        suspects: VecDeque::new(),
-        next_id: 0,
-        failed_starts: 0,
-        stopping: None,
-        left: 0,
-        problem: None,
-    };
+    let mut pool = Pool::new(settings, jobs, split, sender);
     pool.spawn().map_err(|_| Failure::Spawn)?;
     let interrupts = Interrupts::new();
     loop {
@@ -142,7 +129,24 @@ struct Pool<'a> {
     problem: Option<Error>,
 }
 
-impl Pool<'_> {
+impl<'a> Pool<'a> {
+    fn new(settings: &'a Settings, jobs: &'a [Job], split: Split, sender: Sender<Event>) -> Self {
+        Pool {
+            settings,
+            jobs,
+            split,
+            sender,
+            workers: Vec::new(),
+            queue: (0..jobs.len()).collect(),
+            suspects: VecDeque::new(),
+            next_id: 0,
+            failed_starts: 0,
+            stopping: None,
+            left: 0,
+            problem: None,
+        }
+    }
+
     /// Starts a worker.
     fn spawn(&mut self) -> io::Result<()> {
         let id = self.next_id;
