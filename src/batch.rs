@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::cli::Format;
 use crate::error::{Diagnostic, Error};
+use crate::format::Format;
 use crate::{Pipeline, Publishing, Setup};
 
 mod pool;

@@ -1,92 +1,30 @@
-//! Checks that need more than one value or more than a type: dates in
-//! order, footnotes defined and used, no empty or placeholder text, a known
-//! letter, a phone number that keeps its leading zero; and warnings for what
-//! is legal but probably a slip.
+//! The checks of a findings file that parsed: dates in order, footnotes
+//! defined and used, no empty or placeholder text, a known letter and
+//! language, markup that is not nested too deep, a phone number that keeps
+//! its leading zero; and warnings for what is legal but probably a slip.
 //!
 //! Serde has already refused what does not fit the model; what is left here
-//! is what an inspector can get wrong in a well-formed file. Every problem is
-//! reported, not just the first, each at its key path. Warnings never change
-//! the letter.
+//! is what an inspector can get wrong in a well-formed file. The text checks
+//! run inside the one walk of the text values (`fields.rs`) that also reads
+//! their markup, so what is checked is exactly what the letter prints. Every
+//! problem is reported, not just the first, each at its key path. Warnings
+//! never change the letter.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::error::{Diagnostic, SourceFile};
+use crate::fields::Field;
 use crate::fonts::Fonts;
-use crate::markup::{self, Footnotes};
+use crate::letter::Text;
+use crate::markup::{self, Footnotes, MAX_NESTING};
 use crate::model::Findings;
-use crate::yaml::{KeyIndex, closest};
+use crate::suggest::{self, closest};
+use crate::words::{self, Words};
+use crate::yaml::KeyIndex;
 
 mod slips;
-
-pub use slips::warnings;
-
-/// Whether a text value understands the inline markup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextKind {
-    /// Paragraphs, headings, list items and footnotes.
-    Prose,
-    /// Names, roles, the area, addresses: printed exactly as written.
-    Plain,
-}
-
-/// One text value of a findings file and its key path.
-#[derive(Debug, Clone)]
-pub struct TextField<'a> {
-    pub key: String,
-    pub text: &'a str,
-    pub kind: TextKind,
-}
-
-/// Every text value of the findings, in the order the letter prints them.
-pub fn texts(f: &Findings) -> Vec<TextField<'_>> {
-    let mut out = Vec::new();
-    push(&mut out, "area", &f.area, TextKind::Plain);
-    push(&mut out, "to.name", &f.to.name, TextKind::Plain);
-    push(&mut out, "to.role", &f.to.role, TextKind::Plain);
-    push(&mut out, "from.name", &f.from.name, TextKind::Plain);
-    push(&mut out, "from.role", &f.from.role, TextKind::Plain);
-    push(&mut out, "inspection.team", &f.inspection.team, TextKind::Plain);
-    push_list(&mut out, "intro", f.intro.as_deref().unwrap_or_default(), TextKind::Prose);
-    push_list(&mut out, "context", f.context.as_deref().unwrap_or_default(), TextKind::Prose);
-    push_list(&mut out, "summary", &f.summary, TextKind::Prose);
-    for (i, area) in f.commentary.iter().enumerate() {
-        push(&mut out, &format!("commentary[{i}].heading"), &area.heading, TextKind::Prose);
-        let key = format!("commentary[{i}].paragraphs");
-        push_list(&mut out, &key, &area.paragraphs, TextKind::Prose);
-    }
-    let operational = f.operational_management.as_deref().unwrap_or_default();
-    push_list(&mut out, "operational_management", operational, TextKind::Prose);
-    push_list(&mut out, "strengths", &f.strengths, TextKind::Prose);
-    push_list(&mut out, "improvements", &f.improvements, TextKind::Prose);
-    push_list(&mut out, "closing", f.closing.as_deref().unwrap_or_default(), TextKind::Prose);
-    let lead = &f.lead_inspector;
-    push(&mut out, "lead_inspector.name", &lead.name, TextKind::Plain);
-    push(&mut out, "lead_inspector.email", &lead.email, TextKind::Plain);
-    if let Some(phone) = &lead.phone {
-        push(&mut out, "lead_inspector.phone", phone, TextKind::Plain);
-    }
-    for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
-        push(&mut out, &format!("copy_to[{i}].role"), &row.role, TextKind::Plain);
-        push_list(&mut out, &format!("copy_to[{i}].names"), &row.names, TextKind::Plain);
-    }
-    for (name, text) in &f.footnotes {
-        push(&mut out, &format!("footnotes.{name}"), text, TextKind::Prose);
-    }
-    if let Some(logo) = &f.logo {
-        push(&mut out, "logo.alt", &logo.alt, TextKind::Plain);
-    }
-    out
-}
-
-fn push<'a>(out: &mut Vec<TextField<'a>>, key: &str, text: &'a str, kind: TextKind) {
-    out.push(TextField { key: key.to_string(), text, kind });
-}
-
-fn push_list<'a>(out: &mut Vec<TextField<'a>>, key: &str, texts: &'a [String], kind: TextKind) {
-    for (i, text) in texts.iter().enumerate() {
-        push(out, &format!("{key}[{i}]"), text, kind);
-    }
-}
 
 /// A findings file, parsed, with where its keys are.
 pub struct Located<'a> {
@@ -99,39 +37,174 @@ impl Located<'_> {
     pub fn at(&self, diagnostic: Diagnostic, key: &str) -> Diagnostic {
         diagnostic.at(self.file, self.index.range_of(key)).key(key)
     }
+
+    /// A diagnostic at `needle` inside the value at a key path, when the
+    /// value is in the file as written (its lines may be folded between the
+    /// needle's words); otherwise at the whole value.
+    pub fn at_text(&self, diagnostic: Diagnostic, key: &str, needle: &str) -> Diagnostic {
+        let mut d = self.at(diagnostic, key);
+        if let Some(node) = self.index.get(key) {
+            let value = &self.file.text[node.value.clone()];
+            if let Some(found) = find_flexible(value, needle) {
+                d.range = Some(node.value.start + found.start..node.value.start + found.end);
+            }
+        }
+        d
+    }
 }
 
-/// Every error found in well-formed findings. `letters` are the letter
-/// templates there are.
-pub fn errors(f: &Findings, at: &Located, letters: &[&str], fonts: &Fonts) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    check_letter(f, at, letters, &mut out);
-    check_language(f, at, &mut out);
-    check_lists(f, at, &mut out);
-    check_dates(f, at, &mut out);
-    for field in texts(f) {
-        if field.text.trim().is_empty() {
-            out.push(
-                at.at(Diagnostic::error("text is empty"), &field.key)
-                    .hint("write the text, or leave the key out if it is optional"),
-            );
-        } else if let Some(d) = placeholder(field.text) {
-            out.push(at.at(d, &field.key));
-        } else {
-            check_glyphs(&field, at, fonts, &mut out);
+/// Where `needle` is in `haystack`, any run of whitespace in the needle
+/// matching any run of whitespace (a folded line, an indent) there.
+pub fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
+    let words: Vec<&str> = needle.split_whitespace().collect();
+    let first = *words.first()?;
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(first) {
+        let start = from + found;
+        let mut end = start + first.len();
+        let mut matched = true;
+        for word in &words[1..] {
+            let rest = &haystack[end..];
+            let gap = rest.len() - rest.trim_start().len();
+            if gap == 0 || !rest[gap..].starts_with(word) {
+                matched = false;
+                break;
+            }
+            end += gap + word.len();
+        }
+        if matched {
+            return Some(start..end);
+        }
+        from = start + first.len();
+    }
+    None
+}
+
+/// What the checks make of a findings file.
+pub struct Checked {
+    /// Every text value read into inline runs, for the composer.
+    pub texts: Findings<Text>,
+    pub errors: Vec<Diagnostic>,
+    /// What is legal but probably a slip.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What the checks need to know besides the file: the letters there are
+/// templates for, the languages there are words for, and the fonts.
+pub struct Context<'a> {
+    pub letters: &'a [&'a str],
+    pub words: &'a BTreeMap<String, Words>,
+    pub fonts: &'a Fonts,
+}
+
+/// Checks well-formed findings and reads their text.
+pub fn check(f: &Findings, at: &Located, cx: &Context) -> Checked {
+    let mut errors = Vec::new();
+    check_letter(f, at, cx.letters, &mut errors);
+    check_language(f, at, cx.words, &mut errors);
+    check_lists(f, at, &mut errors);
+    check_dates(f, at, &mut errors);
+    let mut reader = Reader {
+        at,
+        fonts: cx.fonts,
+        cases: f.inspection.cases,
+        notes: Footnotes::new(&f.footnotes),
+        errors: Vec::new(),
+        note_errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let texts = f.map(&mut |field| reader.read(field));
+    errors.append(&mut reader.errors);
+    check_phone(at, &mut errors);
+    errors.append(&mut reader.note_errors);
+    for name in f.footnotes.keys() {
+        if !reader.notes.used().contains(name) {
+            let d = Diagnostic::error(format!("footnote \"{name}\" is defined but never used"))
+                .hint(format!("put [^{name}] where the note belongs, or remove it"));
+            errors.push(at.at(d, &format!("footnotes.{name}")));
         }
     }
-    check_phone(at, &mut out);
-    check_footnotes(f, at, &mut out);
-    out
+    let mut warnings = reader.warnings;
+    warnings.extend(slips::copy_list(f, at));
+    Checked { texts, errors, warnings }
+}
+
+/// Checks each text value and reads its markup, numbering footnotes.
+struct Reader<'a> {
+    at: &'a Located<'a>,
+    fonts: &'a Fonts,
+    cases: u32,
+    notes: Footnotes<'a>,
+    errors: Vec<Diagnostic>,
+    /// Footnotes used but not defined, reported after the other errors.
+    note_errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn read(&mut self, field: Field<'_, String>) -> Text {
+        let (key, text) = (field.key, field.value.as_str());
+        if text.trim().is_empty() {
+            self.errors.push(
+                self.at
+                    .at(Diagnostic::error("text is empty"), key)
+                    .hint("write the text, or leave the key out if it is optional"),
+            );
+        } else if let Some(d) = placeholder(text) {
+            self.errors.push(self.at.at(d, key));
+        } else {
+            check_glyphs(key, text, self.at, self.fonts, &mut self.errors);
+        }
+        self.warnings.extend(slips::text(&field, self.cases, self.at));
+        let mut out = Text { runs: Vec::new(), key: Some(key.to_string()) };
+        if !field.kind.has_markup() {
+            out.runs = Text::plain(text).runs;
+            return out;
+        }
+        let known = self.notes.unknown().len();
+        let notes = field.kind.has_notes().then_some(&mut self.notes);
+        match markup::parse(text, notes) {
+            Ok(runs) => out.runs = runs,
+            Err(too_deep) => {
+                let d = Diagnostic::error(format!(
+                    "emphasis, bold and links are nested more than {MAX_NESTING} deep here"
+                ))
+                .hint("a letter needs at most bold inside a link inside italics; remove the extra marks");
+                // Point at the mark that opens one level too many, when the
+                // value is in the file as written.
+                let before = &text[..too_deep.offset];
+                let mark: String = text[too_deep.offset..].chars().take(1).collect();
+                let mut d = self.at.at(d, key);
+                if let Some(node) = self.at.index.get(key) {
+                    let raw = &self.at.file.text[node.value.clone()];
+                    if let Some(start) =
+                        raw.find(before).map(|i| node.value.start + i + before.len())
+                    {
+                        d.range = Some(start..start + mark.len());
+                    }
+                }
+                self.errors.push(d);
+            }
+        }
+        let names: Vec<&str> = self.notes.texts().keys().map(String::as_str).collect();
+        for name in &self.notes.unknown()[known..] {
+            let d = Diagnostic::error(format!("footnote [^{name}] is used but not defined"));
+            let d = match closest(name, &names) {
+                Some(best) => d.hint(format!("did you mean [^{best}]?")),
+                None => d.hint(format!("add `{name}: …` under `footnotes:`")),
+            };
+            self.note_errors.push(self.at.at(d, key));
+        }
+        out
+    }
 }
 
 /// Every character must be one a font can draw: otherwise the letter would
 /// print an empty box where a name should be. Checked before typesetting,
 /// so the message can say which key the character is in.
-fn check_glyphs(field: &TextField, at: &Located, fonts: &Fonts, out: &mut Vec<Diagnostic>) {
+fn check_glyphs(key: &str, text: &str, at: &Located, fonts: &Fonts, out: &mut Vec<Diagnostic>) {
     let mut seen = Vec::new();
-    for c in field.text.chars() {
+    for c in text.chars() {
         if c == '\n' || c == '\t' || c == '\r' || seen.contains(&c) {
             continue;
         }
@@ -150,16 +223,9 @@ fn check_glyphs(field: &TextField, at: &Located, fonts: &Fonts, out: &mut Vec<Di
                 "replace it, or add a font that has it with --font-path DIR".to_string(),
             )
         };
-        let mut d = at.at(Diagnostic::error(message).hint(hint), &field.key);
         // Point at the character itself when it is in the file as written.
-        if let Some(node) = at.index.get(&field.key) {
-            let value = &at.file.text[node.value.clone()];
-            if let Some(offset) = value.find(c) {
-                let start = node.value.start + offset;
-                d.range = Some(start..start + c.len_utf8());
-            }
-        }
-        out.push(d);
+        let d = Diagnostic::error(message).hint(hint);
+        out.push(at.at_text(d, key, c.encode_utf8(&mut [0; 4])));
     }
 }
 
@@ -205,19 +271,23 @@ fn check_letter(f: &Findings, at: &Located, letters: &[&str], out: &mut Vec<Diag
     if letters.contains(&f.letter.as_str()) {
         return;
     }
-    let message = match closest(&f.letter, letters) {
-        Some(best) => format!("unknown letter \"{}\"; did you mean \"{best}\"?", f.letter),
-        None => format!("unknown letter \"{}\"", f.letter),
-    };
-    let hint = format!(
+    let mut d = suggest::unknown("letter", &f.letter, letters);
+    d.hints = vec![format!(
         "the letters there are templates for: {}; add DIR/{}.typ.j2 with --templates DIR",
         letters.join(", "),
         f.letter
-    );
-    out.push(at.at(Diagnostic::error(message), "letter").hint(hint));
+    )];
+    out.push(at.at(d, "letter"));
 }
 
-fn check_language(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
+/// A language tag, with words for its language, and a date style that
+/// language writes.
+fn check_language(
+    f: &Findings,
+    at: &Located,
+    all: &BTreeMap<String, Words>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut parts = f.language.split('-');
     let lang_ok = parts
         .next()
@@ -228,6 +298,33 @@ fn check_language(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
         let d = Diagnostic::error(format!("\"{}\" is not a language tag", f.language))
             .hint("write a language and region such as en-GB or cy-GB");
         out.push(at.at(d, "language"));
+        return;
+    }
+    let Some(words) = words::of(all, &f.language) else {
+        let (lang, _) = words::split_language(&f.language);
+        let available: Vec<String> =
+            all.values().map(|w| format!("{} ({})", w.language, w.name)).collect();
+        let d = Diagnostic::error(format!("there are no words for the language \"{lang}\"")).hint(
+            format!(
+                "the languages there are: {}; add DIR/words/{lang}.yaml with --templates DIR",
+                available.join(", ")
+            ),
+        );
+        out.push(at.at(d, "language"));
+        return;
+    };
+    if let Some(style) = f.date_style
+        && !words.date_styles.contains(&style)
+    {
+        let styles: Vec<&str> = words.date_styles.iter().map(|s| s.name()).collect();
+        let d =
+            Diagnostic::error(format!("{} letters do not use {} dates", words.name, style.name()))
+                .hint(format!(
+                    "leave date_style out: {} letters print dates {}",
+                    words.name,
+                    styles.join(" or ")
+                ));
+        out.push(at.at(d, "date_style"));
     }
 }
 
@@ -279,33 +376,6 @@ fn check_dates(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_footnotes(f: &Findings, at: &Located, out: &mut Vec<Diagnostic>) {
-    let mut notes = Footnotes::new(&f.footnotes);
-    let names: Vec<&str> = f.footnotes.keys().map(String::as_str).collect();
-    for field in texts(f) {
-        if field.kind != TextKind::Prose || field.key.starts_with("footnotes.") {
-            continue;
-        }
-        let known = notes.unknown().len();
-        markup::to_typst(field.text, Some(&mut notes));
-        for name in &notes.unknown()[known..] {
-            let d = Diagnostic::error(format!("footnote [^{name}] is used but not defined"));
-            let d = match closest(name, &names) {
-                Some(best) => d.hint(format!("did you mean [^{best}]?")),
-                None => d.hint(format!("add `{name}: …` under `footnotes:`")),
-            };
-            out.push(at.at(d, &field.key));
-        }
-    }
-    for name in f.footnotes.keys() {
-        if !notes.used().contains(name) {
-            let d = Diagnostic::error(format!("footnote \"{name}\" is defined but never used"))
-                .hint(format!("put [^{name}] where the note belongs, or remove it"));
-            out.push(at.at(d, &format!("footnotes.{name}")));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +385,14 @@ mod tests {
         let d = placeholder("TODO: the area inspected").unwrap();
         assert_eq!(d.message, "placeholder text has not been replaced: the area inspected");
         assert!(placeholder("Work to do").is_none());
+    }
+
+    #[test]
+    fn needles_are_found_across_folded_lines() {
+        let raw = ">-\n    born on 12\n    March 2004, and\n";
+        let range = find_flexible(raw, "born on 12 March 2004,").unwrap();
+        assert_eq!(&raw[range], "born on 12\n    March 2004,");
+        assert_eq!(find_flexible(raw, "born in"), None);
+        assert_eq!(find_flexible(raw, ""), None);
     }
 }

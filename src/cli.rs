@@ -10,12 +10,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::format::Format;
 use crate::load::Input;
 use crate::output::Output;
 use crate::report::DiagnosticFormat;
 
 /// Turn an inspector's findings file into the published HM Inspectorate of
-/// Probation letter (PDF).
+/// Probation letter (PDF, or an accessible web page).
 #[derive(Debug, Parser)]
 #[command(name = "hmip-letter", version, max_term_width = 100)]
 pub struct Cli {
@@ -25,7 +26,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a findings file to a PDF letter.
+    /// Render a findings file to a PDF letter or an accessible web page.
     Render(RenderArgs),
     /// Check findings files for every problem, without writing anything.
     Check(CheckArgs),
@@ -35,10 +36,91 @@ pub enum Command {
     Init(InitArgs),
     /// Render a findings file, then again on every save, until Ctrl-C.
     Watch(WatchArgs),
+    /// Show what a reader would see change between two versions of a letter.
+    ///
+    /// Exits 0 when the letters read the same, 1 when they differ, and 2 when
+    /// they cannot be compared (a usage error, or an error in either file).
+    Diff(DiffArgs),
+    /// Look for personal data and slips of house style before publishing.
+    ///
+    /// Personal data are errors (exit 1); house style, warnings. Renders
+    /// nothing.
+    Preflight(PreflightArgs),
     /// Render the letters a batch sends on standard input (used by
     /// `render`; not for people).
     #[command(hide = true)]
     Worker(WorkerArgs),
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier version of the findings file; `-` reads standard input.
+    #[arg(value_name = "OLD", value_parser = parse_input)]
+    pub old: Input,
+
+    /// The later version.
+    #[arg(value_name = "NEW", value_parser = parse_input)]
+    pub new: Input,
+
+    /// How to write the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Where to write them; `-` (the default) writes to standard output.
+    #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
+    pub output: Option<Output>,
+
+    /// When to colour the text: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Templates for OLD only, to see what a change of templates, words or
+    /// organisation does to a letter. Default: those of --templates.
+    #[arg(long, value_name = "DIR")]
+    pub old_templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print errors in the findings files.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// How `diff` writes the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text: in colour on a terminal, with [-deleted-] and {+inserted+} marks otherwise.
+    Text,
+    /// One self-contained, accessible web page, with <del> and <ins>.
+    Html,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Arguments of `preflight`.
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// The findings files (YAML); `-` reads standard input.
+    #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
+    pub inputs: Vec<Input>,
+
+    #[command(flatten)]
+    pub setup: SetupArgs,
+
+    /// How to print what preflight finds.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub diagnostic_format: DiagnosticFormat,
 }
 
 /// Arguments of `watch`.
@@ -48,9 +130,18 @@ pub struct WatchArgs {
     #[arg(value_name = "FINDINGS")]
     pub input: PathBuf,
 
-    /// Where to write the letter. Default: beside the findings file.
+    /// Where to write the letter. Default: beside the findings file, with
+    /// the format's extension.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
+
+    /// Pixels per inch of the pages written by `--format png`.
+    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
+    pub ppi: f32,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -98,8 +189,8 @@ pub struct RenderArgs {
     pub output: Option<Output>,
 
     /// What to write.
-    #[arg(long, value_enum, default_value_t = Format::Pdf)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
 
     /// Pixels per inch of the pages written by `--format png`.
     #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
@@ -164,8 +255,8 @@ pub struct WorkerArgs {
     #[arg(long, default_value = "1")]
     pub threads: NonZeroUsize,
 
-    #[arg(long, value_enum, default_value_t = Format::Pdf)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
 
     #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
     pub ppi: f32,
@@ -273,7 +364,8 @@ pub struct CommonArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file
-    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, or new letters).
+    /// (`sqs.typ.j2`, `style.typ`, `organisation.yaml`, `preflight.yaml`,
+    /// `words/LANG.yaml`, or new letters).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
@@ -290,22 +382,24 @@ impl SetupArgs {
 
 /// What `render` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The letter as PDF.
+pub enum OutputFormat {
+    /// The letter as PDF (PDF/A-2b and PDF/UA-1 unless --pdf-standard says otherwise).
     Pdf,
+    /// The letter as one self-contained, accessible web page.
+    Html,
     /// The generated Typst source, to see what was typeset.
     Typ,
     /// One PNG image per page, named OUT-1.png, OUT-2.png...
     Png,
 }
 
-impl Format {
-    /// The file extension of the format.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Typ => "typ",
-            Format::Png => "png",
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Format {
+        match format {
+            OutputFormat::Pdf => Format::Pdf,
+            OutputFormat::Html => Format::Html,
+            OutputFormat::Typ => Format::Typ,
+            OutputFormat::Png => Format::Png,
         }
     }
 }

@@ -5,16 +5,23 @@
 //! (bad combination of arguments) comes back as a `clap::Error`, which main
 //! prints and exits with 2.
 
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use crate::batch;
-use crate::cli::{CheckArgs, Command, Format, InitArgs, RenderArgs, usage_error};
+use crate::cli::{
+    CheckArgs, ColorChoice, Command, DiffArgs, DiffFormat, InitArgs, PreflightArgs, RenderArgs,
+    usage_error,
+};
+use crate::diff;
 use crate::error::{Diagnostic, Error};
-use crate::load::Input;
+use crate::format::Format;
+use crate::load::{self, Input};
 use crate::output::{self, Output};
+use crate::paths::same_file;
 use crate::report::DiagnosticFormat;
-use crate::templates::{STARTER, Templates};
-use crate::{Pipeline, Publishing};
+use crate::templates::Templates;
+use crate::{Pipeline, Publishing, Setup};
 
 /// Where commands send what the user should see.
 pub trait Sink {
@@ -34,20 +41,41 @@ pub trait Sink {
     fn finish_progress(&mut self) {}
 }
 
-/// Runs a command. `Ok(true)`: success; `Ok(false)`: errors were reported.
-pub fn run(command: Command, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    match command {
+/// How a command ended, which is the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: done; for `diff`, the letters read the same.
+    Success,
+    /// 1: errors were reported; for `diff`, the letters differ.
+    Failure,
+    /// 2: `diff` could not compare the letters.
+    Trouble,
+}
+
+impl From<bool> for Outcome {
+    fn from(ok: bool) -> Self {
+        if ok { Outcome::Success } else { Outcome::Failure }
+    }
+}
+
+/// Runs a command.
+pub fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap::Error> {
+    let ok = match command {
         Command::Render(args) => render(args, sink),
         Command::Check(args) => check(args, sink),
         Command::Schema => Ok(schema(sink)),
         Command::Init(args) => Ok(init(args, sink)),
         Command::Watch(args) => crate::watch::run(args, sink),
+        Command::Diff(args) => return diff(args, sink),
+        Command::Preflight(args) => preflight(args, sink),
         Command::Worker(args) => Ok(batch::worker::serve(&args)),
-    }
+    };
+    ok.map(Outcome::from)
 }
 
 fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.common.publishing.publishing()?;
+    let format = Format::from(args.format);
     let is_batch = args.inputs.len() > 1
         || args.inputs.iter().any(|i| matches!(i, Input::Path(p) if p.is_dir()));
     if is_batch {
@@ -58,7 +86,7 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     };
     let output = match (&args.output, input) {
         (Some(output), _) => output.clone(),
-        (None, Input::Path(path)) => Output::Path(path.with_extension(args.format.extension())),
+        (None, Input::Path(path)) => Output::Path(path.with_extension(format.extension())),
         (None, Input::Stdin) => {
             return Err(usage_error("reading standard input (`-`) needs `-o OUT` (or `-o -`)"));
         }
@@ -71,13 +99,13 @@ fn render(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
             output.display()
         )));
     }
-    if args.format == Format::Png && output == Output::Stdout {
+    if format == Format::Png && output == Output::Stdout {
         return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
     }
     let result = Pipeline::new(&args.common.setup.setup())
-        .and_then(|pipeline| pipeline.render_input(input, args.format, args.ppi, &publishing))
+        .and_then(|pipeline| pipeline.render_input(input, format, args.ppi, &publishing))
         .and_then(|rendered| {
-            output::write_outputs(&output, args.format, &rendered.outputs)?;
+            output::write_outputs(&output, format, &rendered.outputs)?;
             Ok(rendered.warnings)
         });
     match result {
@@ -136,12 +164,13 @@ fn render_batch(
             return Ok(false);
         }
     };
-    let jobs = batch::plan(&files, out_dir.as_deref(), args.format).map_err(usage_error)?;
+    let output_format = Format::from(args.format);
+    let jobs = batch::plan(&files, out_dir.as_deref(), output_format).map_err(usage_error)?;
     let at_once = args.jobs.map_or_else(batch::available_cores, |n| n.get());
     let split = batch::Split::new(at_once, jobs.len(), args.threads_per_worker.map(|n| n.get()));
     let settings = batch::Settings {
         setup: args.common.setup.setup(),
-        format: args.format,
+        format: output_format,
         ppi: args.ppi,
         publishing: publishing.clone(),
         worker_args: args.worker_args(),
@@ -167,23 +196,11 @@ fn render_batch(
     }
 }
 
-/// Whether two paths name the same file (or would, once written).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
 fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.common.publishing.publishing()?;
     let format = args.common.diagnostic_format;
-    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
-        Ok(pipeline) => pipeline,
-        Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
-            return Ok(false);
-        }
+    let Some(pipeline) = reported(Pipeline::new(&args.common.setup.setup()), format, sink) else {
+        return Ok(false);
     };
     let mut all_ok = true;
     for input in &args.inputs {
@@ -192,19 +209,112 @@ fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
             Ok(rendered) => rendered.warnings,
             Err(error) => error.diagnostics(),
         };
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = diagnostics.len() - errors;
         sink.diagnostics(&diagnostics, format);
         if format == DiagnosticFormat::Human {
-            let summary = match (errors, warnings) {
-                (0, 0) => "ok".to_string(),
-                (0, w) => format!("ok, {}", count(w, "warning")),
-                (e, 0) => count(e, "error"),
-                (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
-            };
-            sink.status(&format!("{}: {summary}", input.name()));
+            sink.status(&format!("{}: {}", input.name(), tally(&diagnostics)));
         }
-        all_ok &= errors == 0;
+        all_ok &= !diagnostics.iter().any(Diagnostic::is_error);
+    }
+    Ok(all_ok)
+}
+
+/// The value, or its error reported.
+fn reported<T>(
+    result: Result<T, Error>,
+    format: DiagnosticFormat,
+    sink: &mut dyn Sink,
+) -> Option<T> {
+    result.map_err(|error| sink.diagnostics(&error.diagnostics(), format)).ok()
+}
+
+/// "ok", "ok, 2 warnings", "1 error, 3 warnings".
+fn tally(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match (errors, diagnostics.len() - errors) {
+        (0, 0) => "ok".to_string(),
+        (0, w) => format!("ok, {}", count(w, "warning")),
+        (e, 0) => count(e, "error"),
+        (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+    }
+}
+
+/// Compares two versions of a letter and writes the changes.
+fn diff(args: DiffArgs, sink: &mut dyn Sink) -> Result<Outcome, clap::Error> {
+    if args.old == Input::Stdin && args.new == Input::Stdin {
+        return Err(usage_error("only one of OLD and NEW can be standard input (`-`)"));
+    }
+    let setup = args.setup.setup();
+    let old_setup = Setup { templates: args.old_templates.clone(), ..setup.clone() };
+    let pipelines = Pipeline::new(&setup).and_then(|new| {
+        let old = args.old_templates.is_some().then(|| Pipeline::new(&old_setup)).transpose()?;
+        Ok((old, new))
+    });
+    let letters = match &pipelines {
+        Ok((old, new)) => {
+            diff::read_both((old.as_ref().unwrap_or(new), &args.old), (new, &args.new))
+        }
+        Err(error) => Err(error.diagnostics()),
+    };
+    let (old, new) = match letters {
+        Ok(letters) => letters,
+        Err(diagnostics) => {
+            sink.diagnostics(&diagnostics, args.diagnostic_format);
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let comparison = diff::compare(&old, &new, (&args.old.name(), &args.new.name()));
+    let to_stdout = matches!(args.output, None | Some(Output::Stdout));
+    let colour = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_stdout && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match args.format {
+        DiffFormat::Text => diff::text::write(&comparison, colour),
+        DiffFormat::Html => diff::html::write(&comparison),
+        DiffFormat::Json => {
+            format!("{}\n", serde_json::to_string_pretty(&comparison).unwrap_or_default())
+        }
+    };
+    let written = match &args.output {
+        Some(Output::Path(path)) => output::write_atomic(path, text.as_bytes()),
+        _ => output::write_stdout(text.as_bytes()),
+    };
+    if !report_result(written, sink) {
+        return Ok(Outcome::Trouble);
+    }
+    Ok(Outcome::from(comparison.is_same()))
+}
+
+/// Looks for personal data and slips of house style in each file.
+fn preflight(args: PreflightArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    let format = args.diagnostic_format;
+    let prepared = Pipeline::new(&args.setup.setup())
+        .and_then(|pipeline| pipeline.preflight_rules().map(|rules| (pipeline, rules)));
+    let Some((pipeline, rules)) = reported(prepared, format, sink) else {
+        return Ok(false);
+    };
+    let mut all_ok = true;
+    for input in &args.inputs {
+        let found = load::read(input)
+            .and_then(|file| pipeline.load(file, input.dir()))
+            .and_then(|loaded| pipeline.preflight(&loaded, &rules));
+        let (diagnostics, off) = match found {
+            Ok(found) => (found.diagnostics, found.off),
+            Err(error) => (error.diagnostics(), Vec::new()),
+        };
+        sink.diagnostics(&diagnostics, format);
+        if format == DiagnosticFormat::Human {
+            let off = if off.is_empty() {
+                String::new()
+            } else {
+                format!("; switched off: {}", off.join(", "))
+            };
+            sink.status(&format!("{}: {}{off}", input.name(), tally(&diagnostics)));
+        }
+        all_ok &= !diagnostics.iter().any(Diagnostic::is_error);
     }
     Ok(all_ok)
 }
@@ -214,18 +324,15 @@ fn count(n: usize, what: &str) -> String {
 }
 
 fn schema(sink: &mut dyn Sink) -> bool {
-    let mut text = serde_json::to_string_pretty(&crate::schema::schema()).unwrap_or_default();
-    text.push('\n');
-    report_result(output::write_stdout(text.as_bytes()), sink)
+    let written = crate::schema::text().and_then(|text| output::write_stdout(text.as_bytes()));
+    report_result(written, sink)
 }
 
 fn init(args: InitArgs, sink: &mut dyn Sink) -> bool {
-    let templates = Templates::embedded();
-    let mut text = templates.source(STARTER).map(|s| s.text.clone()).unwrap_or_default();
-    if let Some(area) = &args.area {
-        let quoted = serde_json::to_string(area).unwrap_or_default();
-        text = text.replace("area: \"TODO: the area inspected\"", &format!("area: {quoted}"));
-    }
+    let text = match Templates::embedded().starter(args.area.as_deref()) {
+        Ok(text) => text,
+        Err(error) => return report_result(Err(error), sink),
+    };
     let path = args.output.clone().unwrap_or_else(|| match &args.area {
         Some(area) => PathBuf::from(format!("{}.yaml", slug(area))),
         None => PathBuf::from("findings.yaml"),

@@ -1,186 +1,300 @@
-//! The data a letter template sees: the findings, with dates formatted and
-//! prose turned into safe Typst content, and the organisation's details.
+//! Composing the letter: checked findings, the words of their language and
+//! the organisation's details become one [`Letter`].
 //!
-//! Prose is converted here, in the order the letter prints it, so footnotes
-//! are numbered in order of first use. Plain values (names, roles, the area)
-//! stay strings; the template's auto-escaping prints them as literals.
+//! This is where the letter's order is decided (opening, Context, Summary,
+//! the numbered commentary, and so on) and where the shared words are
+//! written in, with their slots filled from the findings. Each writer then
+//! only lays the letter out. The findings arrive as `Findings<Text>`, which
+//! only the checking walk of `fields.rs` makes, so every text here has been
+//! checked and its markup read.
 
-use minijinja::value::Value;
-use serde::Serialize;
+use std::sync::Arc;
 
 use crate::dates::{format_date, format_range};
-use crate::markup::{self, Footnotes};
-use crate::model::{CopyEntry, Findings, Organisation, Person, Pronoun, Status};
+use crate::letter::{
+    Block, Footnote, Furniture, Inline, Letter, Letterhead, Logo, Meta, Numbered, Row, Text,
+};
+use crate::model::{DateStyle, Findings, Organisation, Pronoun, Status};
+use crate::words::{self, Slots, Words};
 
-/// Everything a letter template can use.
-#[derive(Debug, Serialize)]
-pub struct LetterContext<'a> {
-    /// The findings exactly as written, for templates that want raw values.
-    pub findings: &'a Findings,
-    pub org: &'a Organisation,
-    pub area: &'a str,
-    /// The publication date as printed, e.g. "16th July 2014".
-    pub published: String,
-    /// The fieldwork dates as printed, e.g. "23rd-25th June 2014".
-    pub fieldwork: String,
-    pub year: i32,
-    pub lang: String,
-    pub region: Option<String>,
-    pub draft: bool,
-    /// The letterhead logo, if the findings name one.
-    pub logo: Option<LogoContext>,
-    /// The file name the findings are attached to the PDF under (PDF/A-3).
-    pub attachment: Option<String>,
-    pub to: &'a Person,
-    /// The `from` person (`from` is a keyword in templates).
-    pub sender: &'a Person,
-    pub cases: u32,
-    pub team: &'a str,
-    /// The team for short, e.g. "YOT".
-    pub abbreviation: &'a str,
-    pub intro: Option<Vec<Value>>,
-    pub context: Option<Vec<Value>>,
-    pub summary: Vec<Value>,
-    pub commentary: Vec<AreaContext>,
-    pub operational_management: Option<Vec<Value>>,
-    pub strengths: Vec<Value>,
-    pub improvements: Vec<Value>,
-    pub closing: Option<Vec<Value>>,
-    pub lead_inspector: LeadContext<'a>,
-    pub copy_to: Option<&'a [CopyEntry]>,
-}
-
-/// One area of the commentary, as Typst content.
-#[derive(Debug, Serialize)]
-pub struct AreaContext {
-    pub heading: Value,
-    pub paragraphs: Vec<Value>,
-}
-
-/// The lead inspector, with the pronoun ready to start a sentence.
-#[derive(Debug, Serialize)]
-pub struct LeadContext<'a> {
-    pub name: &'a str,
-    /// "He", "She" or "They"; none when the name is repeated instead.
-    pub pronoun: Option<&'static str>,
-    pub email: &'a str,
-    pub phone: Option<&'a str>,
-}
-
-/// What a letter gets besides its findings: how it is published.
+/// What a letter gets besides its findings: how it is published, and the
+/// files it needs.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// Forces the DRAFT watermark, whatever the findings say.
+    /// Forces the DRAFT mark, whatever the findings say.
     pub draft: bool,
-    /// The logo: where Typst reads it, and its alt text.
-    pub logo: Option<(String, String)>,
+    /// The logo's file, read when the findings were loaded.
+    pub logo: Option<LogoFile>,
     /// The name the findings file is attached to the PDF under, if it is.
     pub attachment: Option<String>,
 }
 
-/// The logo, for the template.
-#[derive(Debug, Serialize)]
-pub struct LogoContext {
+/// A logo's bytes and what kind of image it is.
+#[derive(Debug, Clone)]
+pub struct LogoFile {
+    /// Where the Typst World serves it, e.g. `/logo.svg`.
     pub path: String,
-    pub alt: String,
+    pub mime: &'static str,
+    pub bytes: Arc<Vec<u8>>,
 }
 
-/// Builds the template context of a letter.
-/// Footnotes must have been checked: an unknown one prints as written.
-pub fn compose(findings: &Findings, org: &Organisation, extras: &Extras) -> Value {
-    let mut prose = Prose { notes: Footnotes::new(&findings.footnotes) };
-    let f = findings;
-    let (lang, region) = split_language(&f.language);
-    // Converted in the order the letter prints them, for footnote numbers.
-    let intro = prose.optional(&f.intro);
-    let context = prose.optional(&f.context);
-    let summary = prose.list(&f.summary);
-    let mut commentary = Vec::with_capacity(f.commentary.len());
-    for area in &f.commentary {
-        commentary.push(AreaContext {
-            heading: prose.one(&area.heading),
-            paragraphs: prose.list(&area.paragraphs),
-        });
+/// Composes the letter of checked findings in the words of their language.
+pub fn compose(f: &Findings<Text>, words: &Words, org: &Organisation, extras: &Extras) -> Letter {
+    let slots = slots(f, words, org);
+    let title = words.text("title", &slots);
+    let draft = extras.draft || f.status == Status::Draft;
+    let meta = meta(f, words, org, extras, &slots, &title, draft);
+    let letterhead = Letterhead {
+        name: org.name.clone(),
+        address: org.address.clone(),
+        logo: extras.logo.as_ref().zip(f.logo.as_ref()).map(|(file, logo)| Logo {
+            path: file.path.clone(),
+            mime: file.mime,
+            alt: logo.alt.to_plain(),
+            bytes: file.bytes.clone(),
+        }),
+    };
+    let body = body(f, words, &slots);
+    let footnotes = footnotes(&body);
+    Letter {
+        meta,
+        letterhead,
+        header: header(f, words, &slots),
+        title,
+        body,
+        footnotes,
+        furniture: Furniture {
+            page: words.page(),
+            draft_mark: words.plain("draft_mark", &slots),
+            draft_banner: words.plain("draft_banner", &slots),
+            notes_heading: words.plain("notes_heading", &slots),
+            back_to_text: words.plain("back_to_text", &slots),
+        },
     }
-    let operational_management = prose.optional(&f.operational_management);
-    let strengths = prose.list(&f.strengths);
-    let improvements = prose.list(&f.improvements);
-    let closing = prose.optional(&f.closing);
+}
+
+/// The values of the words' slots.
+fn slots(f: &Findings<Text>, words: &Words, org: &Organisation) -> Slots {
+    let style = f.date_style.or(words.date_styles.first().copied()).unwrap_or(DateStyle::Plain);
     let fieldwork = &f.inspection.fieldwork;
-    let letter = LetterContext {
-        findings,
-        org,
-        area: &f.area,
-        published: format_date(f.published.0, f.date_style),
-        fieldwork: format_range(fieldwork.from.0, fieldwork.to.0, f.date_style),
-        year: f.published.0.year(),
+    let lead = &f.lead_inspector;
+    let mut slots = Slots::from([
+        ("area", f.area.clone()),
+        ("published", Text::plain(format_date(f.published.0, style, &words.months))),
+        ("year", Text::plain(f.published.0.year().to_string())),
+        (
+            "fieldwork",
+            Text::plain(format_range(fieldwork.from.0, fieldwork.to.0, style, &words.months)),
+        ),
+        ("cases", Text::plain(f.inspection.cases.to_string())),
+        ("team", f.inspection.team.clone()),
+        ("org_name", Text::plain(&org.name)),
+        ("org_short_name", Text::plain(&org.short_name)),
+        ("website", link(&org.website, Text::plain(&org.website))),
+        ("lead_name", lead.name.clone()),
+        ("lead_email", link(&format!("mailto:{}", lead.email.to_plain()), lead.email.clone())),
+        ("publications_name", Text::plain(&org.publications.name)),
+        (
+            "publications_email",
+            link(
+                &format!("mailto:{}", org.publications.email),
+                Text::plain(&org.publications.email),
+            ),
+        ),
+        ("publications_phone", Text::plain(&org.publications.phone)),
+    ]);
+    let abbreviation = match &f.inspection.abbreviation {
+        Some(abbreviation) => abbreviation.clone(),
+        None => words.text("default_abbreviation", &slots),
+    };
+    slots.insert("abbreviation", abbreviation);
+    slots.insert("in_area", words.text("in_area", &slots));
+    let form = match lead.pronoun {
+        Some(Pronoun::He) => "he",
+        Some(Pronoun::She) => "she",
+        Some(Pronoun::They) => "they",
+        None => "none",
+    };
+    slots.insert("lead", words.form("lead_pronoun", form, &slots));
+    let phone = match &lead.phone {
+        Some(phone) => words.text("phone_clause", &Slots::from([("phone", phone.clone())])),
+        None => Text::default(),
+    };
+    slots.insert("lead_phone", phone);
+    slots
+}
+
+fn link(url: &str, content: Text) -> Text {
+    Text {
+        runs: vec![Inline::Link { url: url.to_string(), content: content.runs }],
+        key: content.key,
+    }
+}
+
+fn meta(
+    f: &Findings<Text>,
+    words: &Words,
+    org: &Organisation,
+    extras: &Extras,
+    slots: &Slots,
+    title: &Text,
+    draft: bool,
+) -> Meta {
+    let (lang, region) = words::split_language(&f.language);
+    let title = title.to_plain();
+    let document_title = if draft {
+        let mut slots = slots.clone();
+        slots.insert("title", Text::plain(&title));
+        words.plain("draft_title", &slots)
+    } else {
+        title.clone()
+    };
+    Meta {
+        document_title,
+        short_title: words.text("short_title", slots),
+        description: words.plain("description", slots),
+        keywords: words.paragraphs("keywords", slots).iter().map(Text::to_plain).collect(),
+        author: org.name.clone(),
+        kind: f.letter.clone(),
+        language: f.language.clone(),
         lang,
         region,
-        draft: extras.draft || f.status == Status::Draft,
-        logo: extras.logo.clone().map(|(path, alt)| LogoContext { path, alt }),
+        date: f.published.to_string(),
+        published: slots.get("published").map(Text::to_plain).unwrap_or_default(),
+        year: f.published.0.year(),
+        draft,
         attachment: extras.attachment.clone(),
-        to: &f.to,
-        sender: &f.from,
-        cases: f.inspection.cases,
-        team: &f.inspection.team,
-        abbreviation: &f.inspection.abbreviation,
-        intro,
-        context,
-        summary,
-        commentary,
-        operational_management,
-        strengths,
-        improvements,
-        closing,
-        lead_inspector: LeadContext {
-            name: &f.lead_inspector.name,
-            pronoun: f.lead_inspector.pronoun.map(|p| match p {
-                Pronoun::He => "He",
-                Pronoun::She => "She",
-                Pronoun::They => "They",
-            }),
-            email: &f.lead_inspector.email,
-            phone: f.lead_inspector.phone.as_deref(),
-        },
-        copy_to: f.copy_to.as_deref(),
+        title,
+    }
+}
+
+/// "To:", "Copy to:", "From:", "Publication date:".
+fn header(f: &Findings<Text>, words: &Words, slots: &Slots) -> Vec<Row> {
+    let person = |name: &Text, role: &Text| {
+        words.text("person", &Slots::from([("name", name.clone()), ("role", role.clone())]))
     };
-    Value::from(minijinja::value::Serde(&letter))
-}
-
-/// `en-GB` → (`en`, `GB`); `cy` → (`cy`, none).
-pub fn split_language(tag: &str) -> (String, Option<String>) {
-    let mut parts = tag.split(['-', '_']);
-    let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
-    let region = parts.next().filter(|r| r.len() == 2).map(|r| r.to_ascii_uppercase());
-    (lang, region)
-}
-
-/// Converts prose values, sharing one footnote numbering.
-struct Prose<'a> {
-    notes: Footnotes<'a>,
-}
-
-impl Prose<'_> {
-    fn one(&mut self, text: &str) -> Value {
-        Value::from_safe_string(markup::to_typst(text, Some(&mut self.notes)))
+    let mut rows =
+        vec![Row { label: words.text("to", slots), value: person(&f.to.name, &f.to.role) }];
+    if f.copy_to.is_some() {
+        rows.push(Row {
+            label: words.text("copy_to", slots),
+            value: words.text("see_copy_list", slots),
+        });
     }
-
-    fn list(&mut self, texts: &[String]) -> Vec<Value> {
-        texts.iter().map(|t| self.one(t)).collect()
-    }
-
-    fn optional(&mut self, texts: &Option<Vec<String>>) -> Option<Vec<Value>> {
-        texts.as_deref().map(|t| self.list(t))
-    }
+    rows.push(Row { label: words.text("from", slots), value: person(&f.from.name, &f.from.role) });
+    rows.push(Row {
+        label: words.text("publication_date", slots),
+        value: slots.get("published").cloned().unwrap_or_default(),
+    });
+    rows
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The body, in the order of the letter.
+fn body(f: &Findings<Text>, words: &Words, slots: &Slots) -> Vec<Block> {
+    let section = |id, heading: &str, blocks| Block::Section {
+        id,
+        heading: words.text(heading, slots),
+        blocks,
+    };
+    let paragraphs = |own: &Option<Vec<Text>>, standard: &str| Block::Paragraphs {
+        paragraphs: own.clone().unwrap_or_else(|| words.paragraphs(standard, slots)),
+    };
+    let mut body = vec![
+        paragraphs(&f.intro, "intro"),
+        section("context", "context_heading", vec![paragraphs(&f.context, "context")]),
+        section(
+            "summary",
+            "summary_heading",
+            vec![Block::Paragraphs { paragraphs: f.summary.clone() }],
+        ),
+        section("commentary", "commentary_heading", commentary(f)),
+    ];
+    if let Some(paragraphs) = &f.operational_management {
+        body.push(section(
+            "operational_management",
+            "operational_management_heading",
+            vec![Block::Paragraphs { paragraphs: paragraphs.clone() }],
+        ));
+    }
+    body.push(section(
+        "strengths",
+        "strengths_heading",
+        vec![Block::List { items: f.strengths.clone() }],
+    ));
+    if !f.improvements.is_empty() {
+        body.push(section(
+            "improvements",
+            "improvements_heading",
+            vec![Block::List { items: f.improvements.clone() }],
+        ));
+    }
+    body.push(paragraphs(&f.closing, "closing"));
+    if let Some(rows) = &f.copy_to {
+        let separator = words.text("name_separator", slots);
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let mut names = Text::default();
+                for (i, name) in row.names.iter().enumerate() {
+                    if i > 0 {
+                        names.extend(separator.clone());
+                    }
+                    names.extend(name.clone());
+                }
+                Row { label: row.role.clone(), value: names }
+            })
+            .collect();
+        body.push(section("copy_to", "copy_list_heading", vec![Block::CopyList { rows }]));
+    }
+    body.push(Block::SmallPrint { text: words.text("paper_copy", slots) });
+    body
+}
 
-    #[test]
-    fn language_tags_split() {
-        assert_eq!(split_language("en-GB"), ("en".into(), Some("GB".into())));
-        assert_eq!(split_language("cy"), ("cy".into(), None));
+/// The numbered areas: "1. Heading", paragraphs 1.1, 1.2...
+fn commentary(f: &Findings<Text>) -> Vec<Block> {
+    f.commentary
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let number = i + 1;
+            Block::Area {
+                number,
+                label: format!("{number}."),
+                heading: part.heading.clone(),
+                paragraphs: part
+                    .paragraphs
+                    .iter()
+                    .enumerate()
+                    .map(|(j, text)| Numbered {
+                        label: format!("{number}.{}.", j + 1),
+                        text: text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The footnotes in the order of their numbers, from their first marks.
+fn footnotes(body: &[Block]) -> Vec<Footnote> {
+    let mut out = Vec::new();
+    for text in crate::letter::texts_of(body) {
+        collect_notes(&text.runs, &mut out);
+    }
+    out.sort_by_key(|n: &Footnote| n.number);
+    out
+}
+
+fn collect_notes(runs: &[Inline], out: &mut Vec<Footnote>) {
+    for run in runs {
+        match run {
+            Inline::Note { number, body: Some(body) } => {
+                out.push(Footnote { number: *number, text: Text { runs: body.clone(), key: None } })
+            }
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => collect_notes(content, out),
+            _ => {}
+        }
     }
 }

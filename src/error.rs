@@ -36,6 +36,32 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// The byte range of a 1-based line, without its line break; none past
+    /// the end.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = if line <= 1 {
+            0
+        } else {
+            self.text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+        };
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        Some(start..end)
+    }
+
+    /// The byte offset of a 1-based line and column (counting characters);
+    /// a column past the line's end is its end.
+    pub fn offset(&self, line: usize, column: usize) -> Option<usize> {
+        let range = self.line_range(line)?;
+        let text = &self.text[range.clone()];
+        Some(
+            text.char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(range.end, |(i, _)| range.start + i),
+        )
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -64,6 +90,9 @@ pub struct Diagnostic {
     pub key: Option<String>,
     /// What to do about it.
     pub hints: Vec<String>,
+    /// The rule that found it, when a rule can be named and switched off,
+    /// e.g. `long-sentence`.
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -76,6 +105,7 @@ impl Diagnostic {
             range: None,
             key: None,
             hints: Vec::new(),
+            code: None,
         }
     }
 
@@ -104,6 +134,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the rule that found it.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -116,7 +152,8 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The one-line form: `file:line:col: error: message (at key)`.
+    /// The one-line form: `file:line:col: error: message (at key)`, or
+    /// `warning[rule]: …` when a rule found it.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{}:", file.name)?;
@@ -129,7 +166,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}", self.message)?;
+        write!(f, "{level}")?;
+        if let Some(code) = &self.code {
+            write!(f, "[{code}]")?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(key) = &self.key {
             write!(f, " (at `{key}`)")?;
         }
@@ -216,9 +257,22 @@ mod tests {
     }
 
     #[test]
+    fn offsets_of_lines_and_columns() {
+        let file = SourceFile::new("f.yaml", "a: 1\nŵŷ: x\n");
+        assert_eq!(file.line_range(2), Some(5..12));
+        assert_eq!(file.offset(2, 5), Some(file.text.find('x').unwrap()));
+        assert_eq!(file.offset(1, 99), Some(4));
+        assert_eq!(file.line_range(9), None);
+        let (line, column) = file.line_column(file.offset(2, 5).unwrap());
+        assert_eq!((line, column), (2, 5));
+    }
+
+    #[test]
     fn one_line_form() {
         let file = SourceFile::new("f.yaml", "area: 1\n");
         let d = Diagnostic::error("expected text").at(&file, Some(6..7)).key("area");
         assert_eq!(d.to_string(), "f.yaml:1:7: error: expected text (at `area`)");
+        let d = Diagnostic::warning("long").at(&file, Some(0..4)).code("long-sentence");
+        assert_eq!(d.to_string(), "f.yaml:1:1: warning[long-sentence]: long");
     }
 }

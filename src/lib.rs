@@ -1,17 +1,20 @@
 //! hmip-letter turns an inspector's findings file (YAML) into the published
-//! PDF letter of HM Inspectorate of Probation.
+//! letter of HM Inspectorate of Probation: a PDF, and the same letter as an
+//! accessible web page.
 //!
 //! Data flows one way, each stage knowing only the one before it:
 //!
 //! ```text
-//! input → SourceFile → Findings → Typst source → LetterWorld → PagedDocument → PDF → file
-//!         load.rs      yaml.rs,    compose.rs,    world.rs      typeset.rs          output.rs
-//!                      check.rs    render.rs
+//! input → SourceFile → Findings → checked texts → Letter → Typst source → LetterWorld → PDF / PNG
+//!         load.rs      yaml.rs,   check.rs,        compose.rs,  render.rs    world.rs,
+//!                      model.rs   fields.rs,       words.rs     (format/)    typeset.rs
+//!                                 markup.rs                   → HTML
 //! ```
 //!
-//! [`Pipeline`] holds what a run shares between letters (templates, fonts,
-//! the Typst library) and runs the stages; `commands.rs` drives it for each
-//! subcommand. Nothing here prints: diagnostics go back to `main.rs`.
+//! [`Pipeline`] holds what a run shares between letters (templates, words,
+//! fonts, the Typst library) and runs the stages; `commands.rs` drives it
+//! for each subcommand. Nothing here prints: diagnostics go back to
+//! `main.rs`.
 
 pub mod batch;
 pub mod check;
@@ -19,21 +22,30 @@ pub mod cli;
 pub mod commands;
 pub mod compose;
 pub mod dates;
+pub mod diff;
 pub mod error;
+pub mod fields;
 pub mod fonts;
+pub mod format;
+pub mod letter;
 pub mod load;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod paths;
+pub mod preflight;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod suggest;
 pub mod templates;
 pub mod typeset;
 pub mod watch;
+pub mod words;
 pub mod world;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -41,11 +53,14 @@ use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
-pub use crate::cli::Format;
+use crate::compose::{Extras, LogoFile};
 pub use crate::error::{Diagnostic, Error, Severity, SourceFile};
+pub use crate::format::Format;
+use crate::letter::{Letter, Text};
 use crate::model::{Findings, Organisation};
-use crate::templates::{LETTER_SUFFIX, ORGANISATION, Templates};
+use crate::templates::{ORGANISATION, PREFLIGHT, Templates};
 use crate::typeset::PdfSettings;
+use crate::words::Words;
 use crate::world::{LetterWorld, Shared};
 use crate::yaml::KeyIndex;
 
@@ -58,22 +73,28 @@ pub struct Setup {
     pub font_paths: Vec<PathBuf>,
 }
 
-/// What a run shares between letters: templates, organisation, fonts,
-/// the Typst library. Built once; `Sync`, so letters can share it.
+/// What a run shares between letters: templates, words, organisation,
+/// fonts, the Typst library. Built once; `Sync`, so letters can share it.
 pub struct Pipeline {
     templates: Arc<Templates>,
     env: minijinja::Environment<'static>,
     organisation: Organisation,
+    words: BTreeMap<String, Words>,
     shared: Shared,
 }
 
-/// A findings file that parsed and passed its checks.
-pub struct Letter {
+/// A findings file that parsed and passed its checks, with the files it
+/// names.
+pub struct Loaded {
     pub file: Arc<SourceFile>,
     pub findings: Findings,
+    /// Every text value, checked and read into inline runs.
+    pub texts: Findings<Text>,
     pub index: KeyIndex,
     /// The folder the findings file is in, if it came from a file.
     pub dir: Option<PathBuf>,
+    /// The letterhead logo the findings name, read from `dir`.
+    pub logo: Option<LogoFile>,
     /// What is legal but probably a slip.
     pub warnings: Vec<Diagnostic>,
 }
@@ -85,62 +106,126 @@ pub struct Typeset {
 }
 
 impl Pipeline {
-    /// Reads the templates and fonts and prepares the Typst library.
+    /// Reads the templates, words and fonts and prepares the Typst library.
     pub fn new(setup: &Setup) -> Result<Self, Error> {
         let templates = match &setup.templates {
             Some(dir) => Templates::with_overrides(dir)?,
             None => Templates::embedded(),
         };
         let templates = Arc::new(templates);
-        let org_file = templates.source(ORGANISATION).ok_or_else(|| {
-            Error::from(Diagnostic::error(format!("the template files have no {ORGANISATION}")))
-        })?;
+        let org_file = template(&templates, ORGANISATION)?;
         let (organisation, _) =
             yaml::parse::<Organisation>(org_file).map_err(|failure| Error::from(failure.first))?;
+        let words = Words::all(&templates)?;
         let fonts = fonts::Fonts::with_paths(&setup.font_paths)?;
         let shared = Shared::new(&templates, fonts);
         let env = render::environment(templates.clone());
-        Ok(Self { templates, env, organisation, shared })
+        Ok(Self { templates, env, organisation, words, shared })
     }
 
-    /// Parses and checks a findings file. `dir` is the folder it is in.
-    pub fn load(&self, file: Arc<SourceFile>, dir: Option<PathBuf>) -> Result<Letter, Error> {
+    /// Parses and checks a findings file, and reads the files it names.
+    /// `dir` is the folder it is in.
+    pub fn load(&self, file: Arc<SourceFile>, dir: Option<PathBuf>) -> Result<Loaded, Error> {
         let (findings, index) = load::parse(&file)?;
         let located = check::Located { file: &file, index: &index };
-        let fonts = self.shared.fonts();
-        let errors = check::errors(&findings, &located, &self.templates.letters(), fonts);
-        let warnings = check::warnings(&findings, &located);
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors.into_iter().chain(warnings).collect()));
+        let letters = self.templates.letters();
+        let context =
+            check::Context { letters: &letters, words: &self.words, fonts: self.shared.fonts() };
+        let mut checked = check::check(&findings, &located, &context);
+        let logo = load::read_logo(findings.logo.as_ref(), &file, &index, dir.as_deref())
+            .unwrap_or_else(|d| {
+                checked.errors.push(d);
+                None
+            });
+        if !checked.errors.is_empty() {
+            let all = checked.errors.into_iter().chain(checked.warnings).collect();
+            return Err(Error::Invalid(all));
         }
-        Ok(Letter { file, findings, index, dir, warnings })
+        let texts = checked.texts;
+        Ok(Loaded { file, findings, texts, index, dir, logo, warnings: checked.warnings })
+    }
+
+    /// The letter a reader reads: the checked findings in the words of
+    /// their language.
+    pub fn compose(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Letter, Error> {
+        let words = self.words_of(loaded)?;
+        let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
+        let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
+        Ok(compose::compose(&loaded.texts, words, &self.organisation, &extras))
+    }
+
+    /// Reads, checks and composes a findings file: the letter a reader
+    /// reads, as published by default.
+    pub fn read_letter(&self, input: &load::Input) -> Result<Letter, Error> {
+        let loaded = self.load(load::read(input)?, input.dir())?;
+        self.compose(&loaded, &Publishing::default())
+    }
+
+    /// The words of a checked letter's language.
+    fn words_of(&self, loaded: &Loaded) -> Result<&Words, Error> {
+        words::of(&self.words, &loaded.findings.language).ok_or_else(|| {
+            // The checks refuse a language without words before this.
+            Error::from(Diagnostic::error(format!(
+                "there are no words for the language {}",
+                loaded.findings.language
+            )))
+        })
+    }
+
+    /// The rules of `preflight`: `preflight.yaml` among the templates.
+    pub fn preflight_rules(&self) -> Result<preflight::Rules, Error> {
+        preflight::Rules::read(template(&self.templates, PREFLIGHT)?)
+    }
+
+    /// Looks for personal data and slips of house style in a checked
+    /// letter, as a reader would read it. Renders nothing.
+    pub fn preflight(
+        &self,
+        loaded: &Loaded,
+        rules: &preflight::Rules,
+    ) -> Result<preflight::Found, Error> {
+        let letter = self.compose(loaded, &Publishing::default())?;
+        let organisation_file = template(&self.templates, ORGANISATION)?;
+        let subject = preflight::Subject {
+            loaded,
+            letter: &letter,
+            words: self.words_of(loaded)?,
+            organisation: &self.organisation,
+            organisation_file,
+        };
+        Ok(preflight::check(&subject, rules))
+    }
+
+    /// A letter laid out by the template of `format`: Typst source, or HTML.
+    pub fn layout(&self, letter: &Letter, format: Format) -> Result<String, Error> {
+        let name = format!("{}{}", letter.meta.kind, format.template_suffix());
+        Ok(render::render(&self.env, &self.templates, &name, letter)?)
     }
 
     /// The Typst source of a letter and the files it may read (its logo,
     /// and for PDF/A-3 the findings file itself, to attach).
-    pub fn prepare(&self, letter: &Letter, publishing: &Publishing) -> Result<Prepared, Error> {
+    pub fn prepare(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Prepared, Error> {
+        let letter = self.compose(loaded, publishing)?;
+        self.prepare_letter(loaded, &letter)
+    }
+
+    fn prepare_letter(&self, loaded: &Loaded, letter: &Letter) -> Result<Prepared, Error> {
+        let text = self.layout(letter, Format::Pdf)?;
         let mut files = Vec::new();
-        let logo = load::read_logo(letter)?.map(|(path, bytes)| {
-            files.push((path.clone(), Bytes::new(bytes)));
-            (path, letter.findings.logo.as_ref().map(|l| l.alt.clone()).unwrap_or_default())
-        });
-        let attachment = publishing.attaches_source().then(|| {
-            let name = attachment_name(&letter.file.name);
-            files.push((format!("/{name}"), Bytes::new(letter.file.text.as_bytes().to_vec())));
-            name
-        });
-        let extras = compose::Extras { draft: publishing.draft, logo, attachment };
-        let context = compose::compose(&letter.findings, &self.organisation, &extras);
-        let name = format!("{}{LETTER_SUFFIX}", letter.findings.letter);
-        let text = render::render(&self.env, &self.templates, &name, &context)?;
-        let stem = letter.file.name.strip_suffix(".yaml").unwrap_or(&letter.file.name);
+        if let Some(logo) = &loaded.logo {
+            files.push((logo.path.clone(), Bytes::new(logo.bytes.to_vec())));
+        }
+        if let Some(name) = &letter.meta.attachment {
+            files.push((format!("/{name}"), Bytes::new(loaded.file.text.as_bytes().to_vec())));
+        }
+        let stem = loaded.file.name.strip_suffix(".yaml").unwrap_or(&loaded.file.name);
         let source = SourceFile::new(format!("{stem}.typ (generated)"), text);
         Ok(Prepared { source, files })
     }
 
     /// The World a letter is typeset in.
-    pub fn world(&self, letter: &Letter, prepared: &Prepared) -> LetterWorld<'_> {
-        let today = publication_date(&letter.findings);
+    pub fn world(&self, loaded: &Loaded, prepared: &Prepared) -> LetterWorld<'_> {
+        let today = publication_date(&loaded.findings);
         let mut world = LetterWorld::new(&self.shared, prepared.source.clone(), today);
         for (path, bytes) in &prepared.files {
             world.allow(path, bytes.clone());
@@ -159,11 +244,11 @@ impl Pipeline {
     pub fn pdf(
         &self,
         world: &LetterWorld,
-        letter: &Letter,
+        loaded: &Loaded,
         document: &PagedDocument,
         publishing: &Publishing,
     ) -> Result<Vec<u8>, Error> {
-        let f = &letter.findings;
+        let f = &loaded.findings;
         let settings = PdfSettings {
             standards: publishing.standards.clone(),
             timestamp: publishing.timestamp.unwrap_or_else(|| publication_date(f)),
@@ -178,24 +263,29 @@ impl Pipeline {
     /// or one per page for PNG), with every warning met on the way.
     pub fn render(
         &self,
-        letter: &Letter,
+        loaded: &Loaded,
         format: Format,
         ppi: f32,
         publishing: &Publishing,
     ) -> Result<Rendered, Error> {
-        let prepared = self.prepare(letter, publishing)?;
-        let mut warnings = letter.warnings.clone();
+        let letter = self.compose(loaded, publishing)?;
+        let mut warnings = loaded.warnings.clone();
+        if format == Format::Html {
+            let html = self.layout(&letter, Format::Html)?;
+            return Ok(Rendered { outputs: vec![html.into_bytes()], pages: 0, warnings });
+        }
+        let prepared = self.prepare_letter(loaded, &letter)?;
         if format == Format::Typ {
             let bytes = prepared.source.text.clone().into_bytes();
             return Ok(Rendered { outputs: vec![bytes], pages: 0, warnings });
         }
-        let world = self.world(letter, &prepared);
+        let world = self.world(loaded, &prepared);
         let typeset = self.typeset(&world)?;
         warnings.extend(typeset.warnings);
         let pages = typeset.document.pages().len();
         let outputs = match format {
-            Format::Png => typeset::png(&typeset.document, ppi),
-            _ => vec![self.pdf(&world, letter, &typeset.document, publishing)?],
+            Format::Png => typeset::png(&typeset.document, ppi)?,
+            _ => vec![self.pdf(&world, loaded, &typeset.document, publishing)?],
         };
         Ok(Rendered { outputs, pages, warnings })
     }
@@ -208,8 +298,8 @@ impl Pipeline {
         ppi: f32,
         publishing: &Publishing,
     ) -> Result<Rendered, Error> {
-        let letter = self.load(load::read(input)?, input.dir())?;
-        self.render(&letter, format, ppi, publishing)
+        let loaded = self.load(load::read(input)?, input.dir())?;
+        self.render(&loaded, format, ppi, publishing)
     }
 
     /// Reads, checks and renders a findings file to a PDF with the default
@@ -219,8 +309,8 @@ impl Pipeline {
         file: Arc<SourceFile>,
         dir: Option<PathBuf>,
     ) -> Result<Rendered, Error> {
-        let letter = self.load(file, dir)?;
-        self.render(&letter, Format::Pdf, 144.0, &Publishing::default())
+        let loaded = self.load(file, dir)?;
+        self.render(&loaded, Format::Pdf, 144.0, &Publishing::default())
     }
 }
 
@@ -271,6 +361,13 @@ impl Publishing {
     pub fn attaches_source(&self) -> bool {
         self.standards.contains(&PdfStandard::A_3b)
     }
+}
+
+/// A template text file that must be there.
+fn template<'a>(templates: &'a Templates, name: &str) -> Result<&'a Arc<SourceFile>, Error> {
+    templates
+        .source(name)
+        .ok_or_else(|| Error::from(Diagnostic::error(format!("the template files have no {name}"))))
 }
 
 /// The name the findings file is attached under: its file name.

@@ -7,8 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::compose::LogoFile;
 use crate::error::{Diagnostic, Error, SourceFile};
-use crate::model::Findings;
+use crate::model::{Findings, Logo};
 use crate::schema;
 use crate::yaml::{self, KeyIndex, NodeKind};
 
@@ -35,10 +36,7 @@ impl Input {
     /// The folder a letter's logo is read from.
     pub fn dir(&self) -> Option<PathBuf> {
         match self {
-            Input::Path(path) => {
-                let parent = path.parent().unwrap_or(Path::new(""));
-                Some(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.into() })
-            }
+            Input::Path(path) => Some(crate::paths::folder_of(path).to_path_buf()),
             Input::Stdin => None,
         }
     }
@@ -149,16 +147,21 @@ mod tests {
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Reads the letter's logo, if it has one: a PNG or SVG inside the findings
-/// file's folder, never outside it (no `..`, no absolute path, no symlink
-/// out). Returns the virtual path Typst reads it at and its bytes.
-pub fn read_logo(letter: &crate::Letter) -> Result<Option<(String, Vec<u8>)>, Error> {
-    let Some(logo) = &letter.findings.logo else { return Ok(None) };
+/// file's folder `dir`, never outside it (no `..`, no absolute path, no
+/// symlink out). Read when the findings are loaded, so its problems are
+/// reported with the others.
+pub fn read_logo(
+    logo: Option<&Logo>,
+    file: &Arc<SourceFile>,
+    index: &KeyIndex,
+    dir: Option<&Path>,
+) -> Result<Option<LogoFile>, Diagnostic> {
+    let Some(logo) = logo else { return Ok(None) };
     let key = "logo.file";
-    let fail = |message: String, hint: &str| -> Error {
-        let range = letter.index.range_of(key);
-        Diagnostic::error(message).at(&letter.file, range).key(key).hint(hint).into()
+    let fail = |message: String, hint: &str| -> Diagnostic {
+        Diagnostic::error(message).at(file, index.range_of(key)).key(key).hint(hint)
     };
-    let Some(dir) = &letter.dir else {
+    let Some(dir) = dir else {
         return Err(fail(
             "a logo is read from the findings file's folder, and this file came from standard input"
                 .into(),
@@ -167,12 +170,16 @@ pub fn read_logo(letter: &crate::Letter) -> Result<Option<(String, Vec<u8>)>, Er
     };
     let relative = Path::new(&logo.file);
     let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
-    if !matches!(extension.as_str(), "png" | "svg") {
-        return Err(fail(
-            format!("the logo {} is not a PNG or SVG file", logo.file),
-            "give a file ending in .png or .svg",
-        ));
-    }
+    let mime = match extension.as_str() {
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        _ => {
+            return Err(fail(
+                format!("the logo {} is not a PNG or SVG file", logo.file),
+                "give a file ending in .png or .svg",
+            ));
+        }
+    };
     let inside = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     let outside = || {
         fail(
@@ -184,20 +191,23 @@ pub fn read_logo(letter: &crate::Letter) -> Result<Option<(String, Vec<u8>)>, Er
         return Err(outside());
     }
     let path = dir.join(relative);
-    let canonical = path.canonicalize().map_err(|e| {
+    let unreadable = |e| {
         fail(Error::read(&path, e).to_string(), "the logo's file is relative to the findings file")
-    })?;
-    let root = dir.canonicalize().map_err(|e| Error::read(dir, e))?;
+    };
+    let canonical = path.canonicalize().map_err(unreadable)?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| fail(Error::read(dir, e).to_string(), "check the folder"))?;
     if !canonical.starts_with(&root) {
         return Err(outside());
     }
-    let meta = std::fs::metadata(&canonical).map_err(|e| Error::read(&canonical, e))?;
+    let meta = std::fs::metadata(&canonical).map_err(unreadable)?;
     if !meta.is_file() || meta.len() > MAX_LOGO_BYTES {
         return Err(fail(
             format!("the logo {} is not a file of at most 5 MiB", logo.file),
             "give a small PNG or SVG file",
         ));
     }
-    let bytes = std::fs::read(&canonical).map_err(|e| Error::read(&canonical, e))?;
-    Ok(Some((format!("/logo.{extension}"), bytes)))
+    let bytes = std::fs::read(&canonical).map_err(unreadable)?;
+    Ok(Some(LogoFile { path: format!("/logo.{extension}"), mime, bytes: Arc::new(bytes) }))
 }

@@ -1,6 +1,7 @@
 //! The `hmip-letter` binary: parse arguments, run the command, print what
-//! it reports, and exit 0 (success), 1 (errors in the input or the letter)
-//! or 2 (a usage error, printed by clap).
+//! it reports, and exit 0 (success), 1 (errors in the input or the letter;
+//! for `diff`, the letters differ) or 2 (a usage error, printed by clap, or
+//! a `diff` that could not compare).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use hmip_letter::Diagnostic;
 use hmip_letter::cli::Cli;
-use hmip_letter::commands::{self, Sink};
+use hmip_letter::commands::{self, Outcome, Sink};
 use hmip_letter::report::{self, DiagnosticFormat};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -73,8 +74,9 @@ impl Sink for Terminal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match commands::run(cli.command, &mut Terminal::default()) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::FAILURE,
+        Ok(Outcome::Trouble) => ExitCode::from(2),
         Err(usage) => usage.exit(),
     }
 }

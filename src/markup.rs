@@ -1,110 +1,32 @@
-//! The inline markup of text values, turned into Typst that cannot run.
+//! The inline markup of text values, read into inline runs.
 //!
 //! An inspector may write `*italic*`, `**bold**`, `[words](https://…)`,
 //! `<https://…>`, `<name@example.org>` and `text[^note]`; everything else must
 //! print exactly as written. pulldown-cmark finds the inline constructs; we
 //! never use its text. Every character the user wrote is copied from the
-//! source into a Typst *string literal* (`#"…";`), so no user text is ever
-//! parsed as Typst markup. Block constructs (a `#` heading, a `1.` list, a
-//! `>` quote), code spans, HTML, images and escapes are not understood: their
+//! source into [`Inline::Text`] runs, which each output's writer prints as
+//! data (`format/`). Block constructs (a `#` heading, a `1.` list, a `>`
+//! quote), code spans, HTML, images and escapes are not understood: their
 //! source text is copied as it stands.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// A Typst string literal holding `text`: only `\`, `"` and control
-/// characters are escaped, so the literal reads back as exactly `text`.
-pub fn string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+use crate::letter::Inline;
+
+/// Emphasis, bold and links may be nested this deep; no letter needs more
+/// than three, and every output has a limit of its own.
+pub const MAX_NESTING: usize = 8;
+
+/// Markup nested deeper than [`MAX_NESTING`], at this byte of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooDeep {
+    pub offset: usize,
 }
 
-/// Typst markup that prints `text` literally: `#"text";`. The `;` ends the
-/// expression, so a following `(`, `[` or `.` is not read as a call.
-///
-/// A word too long for a line (a long name, a long path segment) would run
-/// off the page, since letters are not hyphenated. Such a word is written
-/// one character per box instead: the line may then break between any two
-/// characters, and the text a reader copies is unchanged. Doing this here,
-/// only for the rare long word, costs nothing for ordinary text (a Typst
-/// `show regex` rule doing the same slowed every letter by a fifth).
-pub fn literal_markup(text: &str) -> String {
-    if !text.split_whitespace().any(is_long_word) {
-        return format!("#{};", string_literal(text));
-    }
-    let mut out = String::new();
-    let mut plain = String::new();
-    for piece in text.split_inclusive(char::is_whitespace) {
-        let word = piece.trim_end_matches(char::is_whitespace);
-        if !is_long_word(word) {
-            plain.push_str(piece);
-            continue;
-        }
-        if !plain.is_empty() {
-            out.push_str(&format!("#{};", string_literal(&plain)));
-            plain.clear();
-        }
-        for cluster in clusters(word) {
-            out.push_str(&format!("#box({})", string_literal(cluster)));
-        }
-        plain.push_str(&piece[word.len()..]);
-    }
-    if !plain.is_empty() {
-        out.push_str(&format!("#{};", string_literal(&plain)));
-    }
-    out
-}
-
-/// A word that may not fit on a line. Addresses break at their slashes, so
-/// only their segments count.
-fn is_long_word(word: &str) -> bool {
-    word.split(['/', '@']).any(|part| part.chars().count() >= LONG_WORD)
-}
-
-/// Words of this many characters or more may break anywhere: about the
-/// width of the narrowest column (the names in the copy list).
-const LONG_WORD: usize = 40;
-
-/// The characters of a word, each with the combining marks that follow it.
-fn clusters(word: &str) -> impl Iterator<Item = &str> {
-    let mut rest = word;
-    std::iter::from_fn(move || {
-        let mut chars = rest.char_indices();
-        chars.next()?;
-        let end = chars.find(|&(_, c)| !is_combining(c)).map_or(rest.len(), |(i, _)| i);
-        let (cluster, tail) = rest.split_at(end);
-        rest = tail;
-        Some(cluster)
-    })
-}
-
-fn is_combining(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
-}
-
-/// The footnotes of one letter, numbered by Typst in the order of first use.
-///
-/// The first use of a name writes the note with a label; later uses refer to
-/// it, so a note used twice is printed once.
+/// The footnotes of one letter, numbered in the order of first use.
 pub struct Footnotes<'a> {
     texts: &'a BTreeMap<String, String>,
     used: Vec<String>,
@@ -117,6 +39,11 @@ impl<'a> Footnotes<'a> {
         Self { texts, used: Vec::new(), unknown: Vec::new() }
     }
 
+    /// The footnotes' texts by name.
+    pub fn texts(&self) -> &'a BTreeMap<String, String> {
+        self.texts
+    }
+
     /// The names used so far, in order of first use.
     pub fn used(&self) -> &[String] {
         &self.used
@@ -127,33 +54,35 @@ impl<'a> Footnotes<'a> {
         &self.unknown
     }
 
-    /// Typst for a footnote mark of `name`, or none if `name` is unknown.
-    fn mark(&mut self, name: &str) -> Option<String> {
+    /// The mark of `name`, or none if `name` is unknown. The first use of
+    /// a note carries its text.
+    fn mark(&mut self, name: &str) -> Option<Inline> {
         let Some(text) = self.texts.get(name) else {
             self.unknown.push(name.to_string());
             return None;
         };
         if let Some(i) = self.used.iter().position(|n| n == name) {
-            return Some(format!("#footnote(<hmip-note-{}>)", i + 1));
+            return Some(Inline::Note { number: i + 1, body: None });
         }
         self.used.push(name.to_string());
         // A footnote's own text may use emphasis and links but not footnotes.
-        let body = to_typst(text, None);
-        Some(format!("#footnote[{body}]<hmip-note-{}>", self.used.len()))
+        // Too deep a note is reported where the note is defined.
+        let body = parse(text, None).unwrap_or_else(|_| vec![Inline::Text { text: text.clone() }]);
+        Some(Inline::Note { number: self.used.len(), body: Some(body) })
     }
 }
 
-/// Converts one text value to Typst markup. With `notes`, `[^name]` becomes a
-/// footnote; without, or when `name` is not defined, it prints as written
-/// (and `notes` records the unknown name).
-pub fn to_typst(text: &str, mut notes: Option<&mut Footnotes>) -> String {
-    let mut out = Writer::new(text);
+/// Reads one text value into runs. With `notes`, `[^name]` becomes a
+/// footnote mark; without, or when `name` is not defined, it prints as
+/// written (and `notes` records the unknown name).
+pub fn parse(text: &str, mut notes: Option<&mut Footnotes>) -> Result<Vec<Inline>, TooDeep> {
+    let mut out = Builder::new(text);
     let options = if notes.is_some() { Options::ENABLE_OLD_FOOTNOTES } else { Options::empty() };
     let mut events = Parser::new_ext(text, options).into_offset_iter();
     while let Some((event, range)) = events.next() {
         match event {
-            Event::Start(tag) => match Inline::of(&tag) {
-                Some(inline) => out.open(inline, range),
+            Event::Start(tag) => match Open::of(&tag) {
+                Some(open) => out.open(open, range)?,
                 None if is_inline_container(&tag) => {
                     // An image or a reference link: print its source as
                     // written and skip what pulldown-cmark found inside.
@@ -162,13 +91,13 @@ pub fn to_typst(text: &str, mut notes: Option<&mut Footnotes>) -> String {
                 }
                 None => {}
             },
-            Event::End(end) if Inline::closes(&end) => out.close(range),
+            Event::End(end) if Open::closes(&end) => out.close(range),
             Event::End(_) => {}
             Event::FootnoteReference(name) => {
                 match notes.as_deref_mut().and_then(|notes| notes.mark(&name)) {
                     Some(mark) => {
                         out.copy_through(range.start);
-                        out.raw(&mark);
+                        out.push(mark);
                         out.pos = range.end;
                     }
                     None => out.copy_through(range.end),
@@ -179,7 +108,7 @@ pub fn to_typst(text: &str, mut notes: Option<&mut Footnotes>) -> String {
         }
     }
     out.copy_through(text.len());
-    out.finish()
+    Ok(out.finish())
 }
 
 /// Skips the events of the container just started, up to its end.
@@ -201,27 +130,27 @@ fn is_inline_container(tag: &Tag) -> bool {
     matches!(tag, Tag::Image { .. } | Tag::Link { .. })
 }
 
-/// The inline constructs we understand.
+/// The inline constructs we understand, while open.
 #[derive(Debug, Clone)]
-enum Inline {
+enum Open {
     Emphasis,
     Strong,
     Link(String),
 }
 
-impl Inline {
+impl Open {
     fn of(tag: &Tag) -> Option<Self> {
         match tag {
-            Tag::Emphasis => Some(Inline::Emphasis),
-            Tag::Strong => Some(Inline::Strong),
+            Tag::Emphasis => Some(Open::Emphasis),
+            Tag::Strong => Some(Open::Strong),
             Tag::Link { link_type, dest_url, .. } => {
                 let url = dest_url.as_ref();
                 match link_type {
                     LinkType::Inline | LinkType::Autolink if is_web_url(url) => {
-                        Some(Inline::Link(url.to_string()))
+                        Some(Open::Link(url.to_string()))
                     }
                     LinkType::Email if !url.contains(':') => {
-                        Some(Inline::Link(format!("mailto:{url}")))
+                        Some(Open::Link(format!("mailto:{url}")))
                     }
                     _ => None,
                 }
@@ -234,38 +163,45 @@ impl Inline {
         matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link)
     }
 
-    /// Typst that opens the construct, and how many source bytes its opening
-    /// delimiter takes.
-    fn opening(&self) -> (String, usize) {
+    /// How many source bytes the opening and closing delimiters take
+    /// (a link's closing `](url)` is skipped whatever its length).
+    fn delimiter(&self) -> usize {
         match self {
-            Inline::Emphasis => ("#emph[".into(), 1),
-            Inline::Strong => ("#strong[".into(), 2),
-            Inline::Link(url) => (format!("#link({})[", string_literal(url)), 1),
+            Open::Emphasis | Open::Link(_) => 1,
+            Open::Strong => 2,
+        }
+    }
+
+    fn into_run(self, content: Vec<Inline>) -> Inline {
+        match self {
+            Open::Emphasis => Inline::Emphasis { content },
+            Open::Strong => Inline::Strong { content },
+            Open::Link(url) => Inline::Link { url, content },
         }
     }
 }
 
-fn is_web_url(url: &str) -> bool {
+/// Whether a link target is one letters may link to.
+pub fn is_web_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Builds the Typst output, copying user text from the source into literals.
-struct Writer<'s> {
+/// Builds the runs, copying user text from the source.
+struct Builder<'s> {
     source: &'s str,
     /// How far the source has been copied or skipped.
     pos: usize,
-    out: String,
-    /// Source text waiting to become one string literal.
+    /// Source text waiting to become one run.
     pending: String,
-    /// The open constructs. A link's closing `](url)` is skipped, not copied.
-    open: Vec<Inline>,
+    /// The runs of the text so far, and of each open construct.
+    levels: Vec<(Option<Open>, Vec<Inline>)>,
 }
 
-impl<'s> Writer<'s> {
+impl<'s> Builder<'s> {
     fn new(source: &'s str) -> Self {
-        Self { source, pos: 0, out: String::new(), pending: String::new(), open: Vec::new() }
+        Self { source, pos: 0, pending: String::new(), levels: vec![(None, Vec::new())] }
     }
 
     /// Queues the source from `pos` to `end` as literal text.
@@ -281,40 +217,55 @@ impl<'s> Writer<'s> {
         }
     }
 
-    /// Writes Typst code, after any queued literal text.
-    fn raw(&mut self, code: &str) {
-        self.flush();
-        self.out.push_str(code);
+    fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let text = std::mem::take(&mut self.pending);
+            self.runs().push(Inline::Text { text });
+        }
     }
 
-    fn open(&mut self, inline: Inline, range: Range<usize>) {
+    fn runs(&mut self) -> &mut Vec<Inline> {
+        &mut self.levels.last_mut().expect("the text's own level is never closed").1
+    }
+
+    /// Adds a run after any queued text.
+    fn push(&mut self, run: Inline) {
+        self.flush();
+        self.runs().push(run);
+    }
+
+    fn open(&mut self, open: Open, range: Range<usize>) -> Result<(), TooDeep> {
+        if self.levels.len() > MAX_NESTING {
+            return Err(TooDeep { offset: range.start });
+        }
         self.copy_through(range.start);
-        let (code, delimiter) = inline.opening();
-        self.raw(&code);
-        self.pos = (range.start + delimiter).min(range.end);
-        self.open.push(inline);
+        self.flush();
+        self.pos = (range.start + open.delimiter()).min(range.end);
+        self.levels.push((Some(open), Vec::new()));
+        Ok(())
     }
 
     fn close(&mut self, range: Range<usize>) {
-        match self.open.pop() {
-            Some(Inline::Emphasis) => self.copy_through(range.end.saturating_sub(1)),
-            Some(Inline::Strong) => self.copy_through(range.end.saturating_sub(2)),
-            Some(Inline::Link(_)) | None => {}
+        if self.levels.len() < 2 {
+            return;
         }
-        self.raw("]");
+        match self.levels.last().and_then(|(open, _)| open.as_ref()) {
+            Some(Open::Link(_)) | None => {}
+            Some(open) => self.copy_through(range.end.saturating_sub(open.delimiter())),
+        }
+        self.flush();
+        if let Some((Some(open), content)) = self.levels.pop() {
+            self.runs().push(open.into_run(content));
+        }
         self.pos = self.pos.max(range.end);
     }
 
-    fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            self.out.push_str(&literal_markup(&self.pending));
-            self.pending.clear();
-        }
-    }
-
-    fn finish(mut self) -> String {
+    fn finish(mut self) -> Vec<Inline> {
         self.flush();
-        self.out
+        while self.levels.len() > 1 {
+            self.close(self.pos..self.pos);
+        }
+        self.levels.pop().map(|(_, runs)| runs).unwrap_or_default()
     }
 }
 
@@ -322,72 +273,78 @@ impl<'s> Writer<'s> {
 mod tests {
     use super::*;
 
-    fn typst(text: &str) -> String {
-        to_typst(text, None)
+    fn text(t: &str) -> Inline {
+        Inline::Text { text: t.into() }
+    }
+
+    fn runs(source: &str) -> Vec<Inline> {
+        parse(source, None).unwrap()
     }
 
     #[test]
-    fn string_literals_escape_only_what_they_must() {
-        assert_eq!(string_literal(r#"a "b" \c"#), r#""a \"b\" \\c""#);
-        assert_eq!(string_literal("#$@<>[]*_`~"), "\"#$@<>[]*_`~\"");
-        assert_eq!(string_literal("a\nb\u{7}"), "\"a\\nb\\u{7}\"");
-        assert_eq!(string_literal("ŵŷ Ελλάδα Київ"), "\"ŵŷ Ελλάδα Київ\"");
-        assert_eq!(literal_markup("x"), "#\"x\";");
-    }
-
-    #[test]
-    fn long_words_may_break_anywhere() {
-        let word = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch";
-        let out = literal_markup(&format!("in {word} today"));
-        assert!(out.starts_with("#\"in \";#box(\"L\")#box(\"l\")"), "{out}");
-        assert!(out.ends_with("#box(\"h\")#\" today\";"), "{out}");
-        assert_eq!(out.matches("#box(").count(), word.len());
-        // Short words, and addresses with short segments, stay one literal.
-        let url = "see https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/";
-        assert_eq!(literal_markup(url), format!("#{};", string_literal(url)));
-        // A combining accent stays with its letter.
-        let accented = format!("{}e\u{301}", "a".repeat(40));
-        assert!(literal_markup(&accented).ends_with("#box(\"e\u{301}\")"));
-    }
-
-    #[test]
-    fn plain_text_is_one_literal() {
-        assert_eq!(typst("Hello, world."), "#\"Hello, world.\";");
-        assert_eq!(typst(""), "");
+    fn plain_text_is_one_run() {
+        assert_eq!(runs("Hello, world."), [text("Hello, world.")]);
+        assert_eq!(runs(""), []);
+        assert_eq!(runs("a\nb\tc"), [text("a b c")]);
     }
 
     #[test]
     fn emphasis_strong_and_links() {
-        assert_eq!(typst("a *b* c"), "#\"a \";#emph[#\"b\";]#\" c\";");
-        assert_eq!(typst("a _b_ c"), "#\"a \";#emph[#\"b\";]#\" c\";");
-        assert_eq!(typst("**b**"), "#strong[#\"b\";]");
-        assert_eq!(typst("***b***"), "#emph[#strong[#\"b\";]]");
         assert_eq!(
-            typst("see [the site](https://example.org/a?b=c)."),
-            "#\"see \";#link(\"https://example.org/a?b=c\")[#\"the site\";]#\".\";"
+            runs("a *b* c"),
+            [text("a "), Inline::Emphasis { content: vec![text("b")] }, text(" c")]
+        );
+        assert_eq!(runs("a _b_ c"), runs("a *b* c"));
+        assert_eq!(runs("**b**"), [Inline::Strong { content: vec![text("b")] }]);
+        assert_eq!(
+            runs("***b***"),
+            [Inline::Emphasis { content: vec![Inline::Strong { content: vec![text("b")] }] }]
         );
         assert_eq!(
-            typst("<https://example.org>"),
-            "#link(\"https://example.org\")[#\"https://example.org\";]"
+            runs("see [the site](https://example.org/a?b=c)."),
+            [
+                text("see "),
+                Inline::Link {
+                    url: "https://example.org/a?b=c".into(),
+                    content: vec![text("the site")]
+                },
+                text(".")
+            ]
         );
         assert_eq!(
-            typst("mail <a.b@example.org>"),
-            "#\"mail \";#link(\"mailto:a.b@example.org\")[#\"a.b@example.org\";]"
+            runs("<https://example.org>"),
+            [Inline::Link {
+                url: "https://example.org".into(),
+                content: vec![text("https://example.org")]
+            }]
+        );
+        assert_eq!(
+            runs("mail <a.b@example.org>"),
+            [
+                text("mail "),
+                Inline::Link {
+                    url: "mailto:a.b@example.org".into(),
+                    content: vec![text("a.b@example.org")]
+                }
+            ]
         );
     }
 
     #[test]
     fn the_reference_letters_quotes() {
         assert_eq!(
-            typst(r#"that *"There was"*."#),
-            "#\"that \";#emph[#\"\\\"There was\\\"\";]#\".\";"
+            runs(r#"that *"There was"*."#),
+            [text("that "), Inline::Emphasis { content: vec![text("\"There was\"")] }, text(".")]
         );
-        assert_eq!(typst(r#"that "*There*"."#), "#\"that \\\"\";#emph[#\"There\";]#\"\\\".\";");
+        assert_eq!(
+            runs(r#"that "*There*"."#),
+            [text("that \""), Inline::Emphasis { content: vec![text("There")] }, text("\".")]
+        );
     }
 
     #[test]
     fn block_syntax_html_and_code_print_as_written() {
-        for text in [
+        for source in [
             "# not a heading",
             "1. not a list",
             "- not a list",
@@ -407,8 +364,7 @@ mod tests {
             "&amp; &#35;",
             "[^note] without footnotes",
         ] {
-            let expected = literal_markup(&text.replace('\n', " "));
-            assert_eq!(typst(text), expected, "for {text:?}");
+            assert_eq!(runs(source), [text(&source.replace('\n', " "))], "for {source:?}");
         }
     }
 
@@ -419,19 +375,39 @@ mod tests {
             ("b".to_string(), "B.".to_string()),
         ]);
         let mut notes = Footnotes::new(&texts);
-        let first = to_typst("x[^b] y[^rate]", Some(&mut notes));
+        let first = parse("x[^b] y[^rate]", Some(&mut notes)).unwrap();
         assert_eq!(
             first,
-            "#\"x\";#footnote[#\"B.\";]<hmip-note-1>#\" y\";\
-             #footnote[#\"Published in \";#emph[#\"January\";]#\".\";]<hmip-note-2>"
+            [
+                text("x"),
+                Inline::Note { number: 1, body: Some(vec![text("B.")]) },
+                text(" y"),
+                Inline::Note {
+                    number: 2,
+                    body: Some(vec![
+                        text("Published in "),
+                        Inline::Emphasis { content: vec![text("January")] },
+                        text(".")
+                    ])
+                },
+            ]
         );
-        let again = to_typst("z[^rate]", Some(&mut notes));
-        assert_eq!(again, "#\"z\";#footnote(<hmip-note-2>)");
+        let again = parse("z[^rate]", Some(&mut notes)).unwrap();
+        assert_eq!(again, [text("z"), Inline::Note { number: 2, body: None }]);
         assert_eq!(notes.used(), ["b", "rate"]);
         assert_eq!(
-            to_typst("[^nope] [^b]", Some(&mut notes)),
-            "#\"[^nope] \";#footnote(<hmip-note-1>)"
+            parse("[^nope] [^b]", Some(&mut notes)).unwrap(),
+            [text("[^nope] "), Inline::Note { number: 1, body: None }]
         );
         assert_eq!(notes.unknown(), ["nope"]);
+    }
+
+    #[test]
+    fn nesting_has_a_limit_with_a_place() {
+        let ok = format!("{}x{}", "*_".repeat(2), "_*".repeat(2));
+        assert!(parse(&ok, None).is_ok());
+        let deep = format!("ab {}x{}", "*".repeat(5000), "*".repeat(5000));
+        let error = parse(&deep, None).unwrap_err();
+        assert!(error.offset >= 3 && error.offset < 5003, "{error:?}");
     }
 }

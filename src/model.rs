@@ -12,9 +12,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One inspection letter: everything an inspector decides for it.
+// Every text value has the type `T`: `String` as read from the file, and
+// `letter::Text` once `fields.rs` has checked it and read its markup. Only
+// that walk turns one into the other, so no text reaches a letter unchecked.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Findings {
+#[schemars(rename = "Findings")]
+pub struct Findings<T = String> {
     /// Which letter template to use. Default: `sqs` (Short Quality Screening).
     #[serde(default = "default_letter")]
     pub letter: String,
@@ -22,62 +26,71 @@ pub struct Findings {
     #[serde(default = "default_language")]
     pub language: String,
     /// The area inspected, used in the title and headings, e.g. `Barnet`.
-    pub area: String,
+    pub area: T,
     /// The publication date, e.g. `2014-07-16`.
     pub published: IsoDate,
     /// The person the letter is addressed to.
-    pub to: Person,
+    pub to: Person<T>,
     /// The person the letter is from.
-    pub from: Person,
+    pub from: Person<T>,
     /// When and what was inspected.
-    pub inspection: Inspection,
+    pub inspection: Inspection<T>,
     /// The summary: one or more paragraphs.
     #[schemars(length(min = 1))]
-    pub summary: Vec<String>,
+    pub summary: Vec<T>,
     /// The commentary, one entry per area of work, numbered 1, 2, 3...
     #[schemars(length(min = 1))]
-    pub commentary: Vec<CommentaryArea>,
+    pub commentary: Vec<CommentaryArea<T>>,
     /// Paragraphs about operational management; the section is left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operational_management: Option<Vec<String>>,
+    pub operational_management: Option<Vec<T>>,
     /// Key strengths: one or more items.
     #[schemars(length(min = 1))]
-    pub strengths: Vec<String>,
+    pub strengths: Vec<T>,
     /// Areas requiring improvement: zero or more items (empty: none).
     #[serde(default, deserialize_with = "null_as_empty")]
     #[schemars(with = "Option<Vec<String>>")]
-    pub improvements: Vec<String>,
+    pub improvements: Vec<T>,
     /// The lead inspector, named in the closing paragraph.
-    pub lead_inspector: LeadInspector,
+    pub lead_inspector: LeadInspector<T>,
     /// The copy list; when present the header says "See copy list at end".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copy_to: Option<Vec<CopyEntry>>,
+    pub copy_to: Option<Vec<CopyEntry<T>>>,
     /// How dates are printed: `ordinal` ("16th July 2014") or `plain` ("16 July 2014").
-    #[serde(default)]
-    pub date_style: DateStyle,
+    /// Default: the first style of the letter's language (ordinal in English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_style: Option<DateStyle>,
     /// Footnote texts by name; `text[^name]` in any paragraph places the mark.
     #[serde(default)]
-    pub footnotes: BTreeMap<String, String>,
+    pub footnotes: BTreeMap<String, T>,
     /// Replaces the generated opening paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intro: Option<Vec<String>>,
+    pub intro: Option<Vec<T>>,
     /// Replaces the generated "Context" paragraphs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Vec<String>>,
+    pub context: Option<Vec<T>>,
     /// Replaces the generated thanks and lead-inspector paragraphs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closing: Option<Vec<String>>,
+    pub closing: Option<Vec<T>>,
     /// `draft` puts a DRAFT watermark on every page. Default: `final`.
     #[serde(default)]
     pub status: Status,
     /// An image for the letterhead, beside the findings file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo: Option<Logo>,
+    pub logo: Option<Logo<T>>,
+    /// What `hmip-letter preflight` is told about this letter: house-style
+    /// rules switched off, each with the reason. Not printed in the letter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<Preflight>,
 }
 
 /// `improvements:` with nothing after it means none.
-fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 fn default_letter() -> String {
@@ -91,30 +104,28 @@ fn default_language() -> String {
 /// A person with a role, as in "Duncan Tessier, Chair of Barnet YOT Management Board".
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Person {
+#[schemars(rename = "Person")]
+pub struct Person<T = String> {
     /// The person's name.
-    pub name: String,
+    pub name: T,
     /// The person's role.
-    pub role: String,
+    pub role: T,
 }
 
 /// The inspection itself.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Inspection {
+#[schemars(rename = "Inspection")]
+pub struct Inspection<T = String> {
     /// The first and last day of fieldwork.
     pub fieldwork: Fieldwork,
     /// How many cases were examined.
     pub cases: u32,
     /// The team whose cases were examined, e.g. `Barnet Youth Offending Team`.
-    pub team: String,
-    /// What the letter calls the team for short, e.g. `YOS`. Default: `YOT`.
-    #[serde(default = "default_abbreviation")]
-    pub abbreviation: String,
-}
-
-fn default_abbreviation() -> String {
-    "YOT".into()
+    pub team: T,
+    /// What the letter calls the team for short, e.g. `YOS`. Default: `YOT` in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abbreviation: Option<T>,
 }
 
 /// The fieldwork dates, e.g. `{from: 2014-06-23, to: 2014-06-25}`.
@@ -130,28 +141,30 @@ pub struct Fieldwork {
 /// One numbered section of the commentary.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CommentaryArea {
+#[schemars(rename = "CommentaryArea")]
+pub struct CommentaryArea<T = String> {
     /// The heading, e.g. `Protecting the public`.
-    pub heading: String,
+    pub heading: T,
     /// The paragraphs, numbered 1.1, 1.2...
     #[schemars(length(min = 1))]
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<T>,
 }
 
 /// The lead inspector.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LeadInspector {
+#[schemars(rename = "LeadInspector")]
+pub struct LeadInspector<T = String> {
     /// The lead inspector's name.
-    pub name: String,
+    pub name: T,
     /// `he`, `she` or `they`; when absent the name is repeated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pronoun: Option<Pronoun>,
     /// The lead inspector's email address.
-    pub email: String,
+    pub email: T,
     /// The lead inspector's phone number, quoted so a leading zero survives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<T>,
 }
 
 /// A pronoun for the lead inspector.
@@ -166,12 +179,13 @@ pub enum Pronoun {
 /// One row of the copy list.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CopyEntry {
+#[schemars(rename = "CopyEntry")]
+pub struct CopyEntry<T = String> {
     /// The role, e.g. `YJB link staff`.
-    pub role: String,
+    pub role: T,
     /// The people in that role.
     #[schemars(length(min = 1))]
-    pub names: Vec<String>,
+    pub names: Vec<T>,
 }
 
 /// How dates are printed.
@@ -183,6 +197,16 @@ pub enum DateStyle {
     Ordinal,
     /// "16 July 2014", "23-25 June 2014".
     Plain,
+}
+
+impl DateStyle {
+    /// The style as a findings file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateStyle::Ordinal => "ordinal",
+            DateStyle::Plain => "plain",
+        }
+    }
 }
 
 /// Whether the letter is a draft or final.
@@ -197,11 +221,23 @@ pub enum Status {
 /// An image for the letterhead.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Logo {
+#[schemars(rename = "Logo")]
+pub struct Logo<T = String> {
     /// A PNG or SVG file, relative to the findings file and inside its folder.
     pub file: String,
     /// What the image shows, for readers who cannot see it.
-    pub alt: String,
+    pub alt: T,
+}
+
+/// What `hmip-letter preflight` is told about one letter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preflight {
+    /// House-style rules switched off for this letter, each with the reason,
+    /// e.g. `long-sentence: The sentence quotes the court's order in full.`
+    /// Rules about personal data cannot be switched off.
+    #[serde(default)]
+    pub off: BTreeMap<String, String>,
 }
 
 /// The inspectorate that publishes the letters (`templates/organisation.yaml`).

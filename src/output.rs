@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::Format;
 use crate::error::Error;
+use crate::format::Format;
 
 /// Where an output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,10 +45,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// holding `bytes`, flushed to disk, with the given permissions. Dropped
 /// unpersisted, it deletes itself.
 fn written_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = crate::paths::folder_of(path);
     let fail = |e: std::io::Error| Error::write(path, e);
     let mut temp = tempfile::Builder::new()
         .prefix(".hmip-letter-")
@@ -61,7 +58,7 @@ fn written_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<tempfile::NamedT
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
     }
     #[cfg(not(unix))]
     let _ = mode;

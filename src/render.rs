@@ -1,20 +1,24 @@
-//! The minijinja Environment that turns a letter's data into Typst source.
+//! The minijinja Environment that lays a [`Letter`] out in each output
+//! format.
 //!
 //! Built once per run. Templates come from [`Templates`] (embedded, or a
-//! user's folder), undefined values are errors, and in `.typ` templates every
-//! `{{ value }}` is printed as a Typst string literal (`#"…";`), so no value
-//! can be read as Typst markup, whatever it holds. Values that are already
-//! Typst (the prose, made safe by `markup.rs`) are marked safe and pass as
-//! they are. Three filters make the rest: `typst` writes a value as a Typst
-//! code literal, `link` and `mailto` write a link whose text is its target.
+//! user's folder), undefined values are errors, and every `{{ value }}` is
+//! printed by the writer of the template's format: in `.typ` templates as
+//! Typst string literals (`#"…";`), in `.html` templates HTML-escaped. A
+//! [`Text`] (inline runs) is printed by that format's writer in `format/`,
+//! so no value can be read as Typst or HTML, whatever it holds. Two filters
+//! help the layout: `typst` writes a value as a Typst code literal, and
+//! `data_uri` turns the logo into a `data:` address for the web page.
 
 use std::sync::Arc;
 
-use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use base64::Engine;
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior};
 
 use crate::error::Diagnostic;
-use crate::markup::{literal_markup, string_literal};
+use crate::format::{html, typst};
+use crate::letter::{Letter, Text};
 use crate::templates::Templates;
 
 /// The auto-escape mode of Typst templates.
@@ -31,59 +35,73 @@ pub fn environment(templates: Arc<Templates>) -> Environment<'static> {
     env.set_fuel(Some(FUEL));
     env.set_loader(move |name| Ok(templates.source(name).map(|s| s.text.clone())));
     env.set_auto_escape_callback(|name| {
-        if name.ends_with(".typ.j2") || name.ends_with(".typ") {
+        let name = name.strip_suffix(".j2").unwrap_or(name);
+        if name.ends_with(".typ") {
             AutoEscape::Custom(TYPST.into())
+        } else if name.ends_with(".html") {
+            AutoEscape::Html
         } else {
             AutoEscape::None
         }
     });
-    env.set_formatter(|out, state, value| {
-        let typst = matches!(state.auto_escape(), AutoEscape::Custom(name) if name == TYPST);
-        if !typst || value.is_safe() {
-            return minijinja::escape_formatter(out, state, value);
-        }
-        out.write_str(&typst_markup(value)?).map_err(minijinja::Error::from)
-    });
+    env.set_formatter(format_value);
     env.add_filter("typst", |value: Value| -> Result<Value, minijinja::Error> {
         Ok(Value::from_safe_string(typst_code(&value)?))
     });
-    env.add_filter("link", |url: String| {
-        Value::from_safe_string(format!(
-            "#link({})[{}]",
-            string_literal(&url),
-            literal_markup(&url)
-        ))
-    });
-    env.add_filter("mailto", |email: String| {
-        let target = string_literal(&format!("mailto:{email}"));
-        Value::from_safe_string(format!("#link({target})[{}]", literal_markup(&email)))
-    });
+    env.add_filter("data_uri", data_uri);
     env
 }
 
-/// A value printed in Typst markup: `#"text";`.
-fn typst_markup(value: &Value) -> Result<String, minijinja::Error> {
-    if value.is_none() || value.is_undefined() {
-        return Ok(String::new());
+/// Prints a value in the template's format.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let writer: fn(&Text) -> String = match state.auto_escape() {
+        AutoEscape::Custom(name) if name == TYPST => |t| typst::inline(&t.runs),
+        AutoEscape::Html => |t| html::inline(&t.runs),
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    let text = if value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    } else if let Some(text) = value.downcast_object_ref::<Text>() {
+        writer(text)
+    } else {
+        writer(&Text::plain(plain_value(value)?))
+    };
+    out.write_str(&text).map_err(minijinja::Error::from)
+}
+
+/// A plain value as the words it prints: text, a number, nothing.
+fn plain_value(value: &Value) -> Result<String, minijinja::Error> {
+    match value.kind() {
+        ValueKind::Undefined | ValueKind::None => Ok(String::new()),
+        ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
+        ValueKind::Number | ValueKind::Bool => Ok(value.to_string()),
+        kind => Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("cannot print a {kind} as text; loop over it or use a filter"),
+        )),
     }
-    if let Some(text) = value.as_str() {
-        return Ok(literal_markup(text));
-    }
-    if matches!(
-        value.kind(),
-        minijinja::value::ValueKind::Number | minijinja::value::ValueKind::Bool
-    ) {
-        return Ok(literal_markup(&value.to_string()));
-    }
-    Err(minijinja::Error::new(
-        ErrorKind::InvalidOperation,
-        format!("cannot print a {} as text; loop over it or use a filter", value.kind()),
-    ))
+}
+
+/// The logo (`letter.letterhead.logo`) as a `data:` address.
+fn data_uri(logo: Value) -> Result<Value, minijinja::Error> {
+    let mime = logo.get_attr("mime")?;
+    let bytes = logo.get_attr("bytes")?;
+    let (Some(mime), Some(bytes)) = (mime.as_str(), bytes.as_bytes()) else {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            "data_uri needs the letter's logo, with its mime and bytes",
+        ));
+    };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Ok(Value::from_safe_string(format!("data:{mime};base64,{encoded}")))
 }
 
 /// A value as a Typst code literal: string, number, bool, none, array, dict.
 fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
-    use minijinja::value::ValueKind;
     Ok(match value.kind() {
         ValueKind::Undefined | ValueKind::None => "none".into(),
         ValueKind::Bool => value.is_true().to_string(),
@@ -91,7 +109,7 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
             let text = value.to_string();
             if text.parse::<f64>().is_ok_and(f64::is_finite) { text } else { "none".into() }
         }
-        ValueKind::String => string_literal(value.as_str().unwrap_or_default()),
+        ValueKind::String => typst::string_literal(value.as_str().unwrap_or_default()),
         ValueKind::Seq | ValueKind::Iterable => {
             let items: Result<Vec<_>, _> = value.try_iter()?.map(|v| typst_code(&v)).collect();
             format!("({},)", items?.join(", "))
@@ -102,7 +120,7 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
                 let item = value.get_item(&key)?;
                 entries.push(format!(
                     "{}: {}",
-                    string_literal(&key.to_string()),
+                    typst::string_literal(&key.to_string()),
                     typst_code(&item)?
                 ));
             }
@@ -117,8 +135,19 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
     })
 }
 
-/// Renders the named template with the context.
+/// Lays a letter out with the named template.
 pub fn render(
+    env: &Environment<'static>,
+    templates: &Templates,
+    name: &str,
+    letter: &Letter,
+) -> Result<String, Diagnostic> {
+    let context = minijinja::context! { letter => Value::from(minijinja::value::Serde(letter)) };
+    render_context(env, templates, name, &context)
+}
+
+/// Renders the named template with any context.
+fn render_context(
     env: &Environment<'static>,
     templates: &Templates,
     name: &str,
@@ -133,12 +162,7 @@ fn template_error(error: &minijinja::Error, templates: &Templates) -> Diagnostic
     let detail = error.detail().map(|d| format!(": {d}")).unwrap_or_default();
     let mut diagnostic = Diagnostic::error(format!("template error: {}{detail}", error.kind()));
     if let Some(file) = error.name().and_then(|name| templates.source(name)) {
-        let range = error.range().or_else(|| {
-            let line = error.line()?;
-            let start = line_start(&file.text, line);
-            let end = file.text[start..].find('\n').map_or(file.text.len(), |i| start + i);
-            Some(start..end)
-        });
+        let range = error.range().or_else(|| file.line_range(error.line()?));
         diagnostic = diagnostic.at(file, range);
     } else if let Some(name) = error.name() {
         diagnostic = diagnostic.hint(format!("in template {name}"));
@@ -149,16 +173,10 @@ fn template_error(error: &minijinja::Error, templates: &Templates) -> Diagnostic
     diagnostic
 }
 
-fn line_start(text: &str, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markup::parse;
     use minijinja::context;
 
     fn env_with(name: &str, source: &str) -> (Environment<'static>, Arc<Templates>) {
@@ -168,43 +186,56 @@ mod tests {
         (environment(templates.clone()), templates)
     }
 
+    fn text(markup: &str) -> Value {
+        Value::from_object(Text { runs: parse(markup, None).unwrap(), key: None })
+    }
+
     #[test]
     fn values_become_string_literals() {
         let (env, templates) = env_with("t.typ.j2", "a {{ x }} b {{ n }}");
-        let out = render(&env, &templates, "t.typ.j2", &context! { x => "#set \"q\" \\", n => 3 })
-            .unwrap();
+        let ctx = context! { x => "#set \"q\" \\", n => 3 };
+        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
         assert_eq!(out, "a #\"#set \\\"q\\\" \\\\\"; b #\"3\";");
     }
 
     #[test]
     fn template_syntax_in_values_is_not_run() {
         let (env, templates) = env_with("t.typ.j2", "{{ x }}");
-        let out = render(&env, &templates, "t.typ.j2", &context! { x => "{{ 7 * 7 }}" }).unwrap();
+        let ctx = context! { x => "{{ 7 * 7 }}" };
+        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
         assert_eq!(out, "#\"{{ 7 * 7 }}\";");
     }
 
     #[test]
+    fn texts_are_printed_by_each_formats_writer() {
+        let ctx = context! { t => text("a *b* <https://x.org/?a&b>"), s => "<i>&" };
+        let (env, templates) = env_with("t.typ.j2", "{{ t }}|{{ s }}");
+        assert_eq!(
+            render_context(&env, &templates, "t.typ.j2", &ctx).unwrap(),
+            "#\"a \";#emph[#\"b\";]#\" \";#link(\"https://x.org/?a&b\")[#\"https://x.org/?a&b\";]|#\"<i>&\";"
+        );
+        let (env, templates) = env_with("t.html.j2", "{{ t }}|{{ s }}");
+        assert_eq!(
+            render_context(&env, &templates, "t.html.j2", &ctx).unwrap(),
+            "a <em>b</em> <a href=\"https://x.org/?a&amp;b\">https://x.org/?a&amp;b</a>|&lt;i&gt;&amp;"
+        );
+    }
+
+    #[test]
     fn safe_values_pass_and_filters_write_code() {
-        let (env, templates) =
-            env_with("t.typ.j2", "{{ s }}|{{ v|typst }}|{{ u|link }}|{{ e|mailto }}");
+        let (env, templates) = env_with("t.typ.j2", "{{ s }}|{{ v|typst }}");
         let ctx = context! {
             s => Value::from_safe_string("#emph[x]".into()),
             v => vec![Value::from(1), Value::from("a"), Value::from(true)],
-            u => "https://x.org/",
-            e => "a@b.org",
         };
-        let out = render(&env, &templates, "t.typ.j2", &ctx).unwrap();
-        assert_eq!(
-            out,
-            "#emph[x]|(1, \"a\", true,)|#link(\"https://x.org/\")[#\"https://x.org/\";]|\
-             #link(\"mailto:a@b.org\")[#\"a@b.org\";]"
-        );
+        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
+        assert_eq!(out, "#emph[x]|(1, \"a\", true,)");
     }
 
     #[test]
     fn undefined_values_are_errors_that_point_at_the_template() {
         let (env, templates) = env_with("t.typ.j2", "line one\n{{ missing.key }}\n");
-        let error = render(&env, &templates, "t.typ.j2", &context! {}).unwrap_err();
+        let error = render_context(&env, &templates, "t.typ.j2", &context! {}).unwrap_err();
         assert!(error.message.contains("undefined"), "{}", error.message);
         assert_eq!(error.line_column().unwrap().0, 2);
         assert!(error.file.unwrap().name.ends_with("t.typ.j2"));

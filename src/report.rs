@@ -34,7 +34,11 @@ pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String
             let config = Config::default();
             reports
                 .iter()
-                .map(|r| term::emit_into_string(&config, &files, r).unwrap_or_default())
+                .zip(diagnostics)
+                // A diagnostic codespan cannot draw is still printed, on one line.
+                .map(|(r, d)| {
+                    term::emit_into_string(&config, &files, r).unwrap_or_else(|_| format!("{d}\n"))
+                })
                 .collect()
         }
     }
@@ -76,6 +80,9 @@ fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
                 Severity::Warning => Level::Warning,
             };
             let mut report = Report::new(level).with_message(&d.message);
+            if let Some(code) = &d.code {
+                report = report.with_code(code);
+            }
             if let (Some(file), Some(range)) = (&d.file, &d.range) {
                 let label = Label::primary(id_of(file), range.clone());
                 let label = match &d.key {

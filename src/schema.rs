@@ -12,9 +12,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::check::placeholder;
-use crate::error::{Diagnostic, SourceFile};
+use crate::error::{Diagnostic, Error, SourceFile};
 use crate::model::{Findings, IsoDate};
-use crate::yaml::{KeyIndex, Node, NodeKind, closest};
+use crate::suggest::{closest, unknown};
+use crate::yaml::{KeyIndex, Node, NodeKind};
 
 /// The schema of a findings file, as JSON.
 pub fn schema() -> Value {
@@ -28,6 +29,15 @@ pub fn schema() -> Value {
         );
     }
     schema
+}
+
+/// The schema as the text `hmip-letter schema` prints.
+pub fn text() -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(&schema()).map_err(|e| {
+        Error::from(Diagnostic::error(format!("the JSON Schema could not be written: {e}")))
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Every place where the file's shape differs from the schema.
@@ -143,16 +153,8 @@ impl<'a> Walker<'a> {
             } else if let Some(additional) = additional {
                 self.visit(additional, child);
             } else {
-                let message = match closest(key, &known) {
-                    Some(best) => format!("unknown key \"{key}\"; did you mean \"{best}\"?"),
-                    None => format!("unknown key \"{key}\""),
-                };
-                let mut d = Diagnostic::error(message).at(self.file, Some(key_range.clone()));
-                d = d.key(&child.path);
-                if closest(key, &known).is_none() {
-                    d = d.hint(format!("expected one of: {}", known.join(", ")));
-                }
-                self.out.push(d);
+                let d = unknown("key", key, &known).at(self.file, Some(key_range.clone()));
+                self.out.push(d.key(&child.path));
             }
         }
         // A misspelt key is reported once, as unknown, not also as missing.
@@ -230,12 +232,9 @@ impl<'a> Walker<'a> {
         }
         // "unknown pronoun", "unknown date_style": named after the key.
         let what = node.key.as_ref().map_or("value", |(key, _)| key.as_str());
-        let message = match closest(text, values) {
-            Some(best) => format!("unknown {what} \"{text}\"; did you mean \"{best}\"?"),
-            None => format!("unknown {what} \"{text}\""),
-        };
-        let list = values.join(", ");
-        self.error(node, message).hints.push(format!("expected one of: {list}"));
+        let range = node.value.start..node.value.end.max(node.value.start);
+        let d = unknown(what, text, values).at(self.file, Some(range)).key(&node.path);
+        self.out.push(d);
     }
 }
 

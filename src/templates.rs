@@ -1,11 +1,14 @@
 //! The template files: embedded in the binary, overridden file by file.
 //!
-//! The letter templates (`*.typ.j2`), the layout (`style.typ`) and the
-//! organisation data (`organisation.yaml`) ship inside the binary, so the
-//! tool works with nothing beside it. `--templates DIR` lays a folder over
-//! them: a file in DIR with the same name wins, and new files (another
-//! letter, an image the layout uses) are added. The folder is read once, at
-//! start, so the Typst World never touches the disk for templates.
+//! The letter templates (`sqs.typ.j2` for the PDF, `sqs.html.j2` for the web
+//! page), the layout (`style.typ`), the words of each language
+//! (`words/en.yaml`), the organisation data (`organisation.yaml`) and the
+//! rules of `preflight` (`preflight.yaml`) ship
+//! inside the binary, so the tool works with nothing beside it.
+//! `--templates DIR` lays a folder over them: a file in DIR (or in
+//! DIR/words/) with the same name wins, and new files (another letter, a
+//! language, an image the layout uses) are added. The folder is read once,
+//! at start, so the Typst World never touches the disk for templates.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,7 +26,8 @@ pub struct TemplateFile {
     pub source: Option<Arc<SourceFile>>,
 }
 
-/// The suffix of letter templates: `sqs.typ.j2` is the letter `sqs`.
+/// The suffix of the Typst letter templates: `sqs.typ.j2` is the letter
+/// `sqs` (and `sqs.html.j2` its web page).
 pub const LETTER_SUFFIX: &str = ".typ.j2";
 
 /// The layout module every letter imports.
@@ -32,14 +36,27 @@ pub const STYLE: &str = "style.typ";
 /// The organisation data.
 pub const ORGANISATION: &str = "organisation.yaml";
 
+/// Where the words of each language are among the template files:
+/// `words/en.yaml`.
+pub const WORDS_FOLDER: &str = "words/";
+
 /// The findings file `hmip-letter init` writes.
 pub const STARTER: &str = "starter.yaml";
 
+/// The starter's area line, which `init AREA` fills in.
+const STARTER_AREA: &str = "area: \"TODO: the area inspected\"";
+
+/// The rules and word lists of `hmip-letter preflight`.
+pub const PREFLIGHT: &str = "preflight.yaml";
+
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
+    ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
+    ("words/en.yaml", include_str!("../templates/words/en.yaml")),
     (STYLE, include_str!("../templates/style.typ")),
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
     (STARTER, include_str!("../templates/starter.yaml")),
+    (PREFLIGHT, include_str!("../templates/preflight.yaml")),
 ];
 
 /// No template file is anywhere near this; a bigger one is a mistake.
@@ -67,9 +84,21 @@ impl Templates {
         Self { files }
     }
 
-    /// The embedded templates with the files of `dir` laid over them.
+    /// The embedded templates with the files of `dir` (and of its `words`
+    /// folder) laid over them.
     pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut templates = Self::embedded();
+        templates.overlay(dir, "")?;
+        let words = dir.join("words");
+        if words.is_dir() {
+            templates.overlay(&words, WORDS_FOLDER)?;
+        }
+        Ok(templates)
+    }
+
+    /// Lays the files of one folder over the templates, named `prefix` and
+    /// their file names.
+    fn overlay(&mut self, dir: &Path, prefix: &str) -> Result<(), Error> {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::read(dir, e))?;
@@ -101,9 +130,10 @@ impl Templates {
                 ))
                 .into());
             }
-            templates.files.insert(name, TemplateFile { bytes: Arc::new(bytes), source });
+            let file = TemplateFile { bytes: Arc::new(bytes), source };
+            self.files.insert(format!("{prefix}{name}"), file);
         }
-        Ok(templates)
+        Ok(())
     }
 
     /// A file by name, e.g. `style.typ`.
@@ -119,6 +149,25 @@ impl Templates {
     /// All files, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &TemplateFile)> {
         self.files.iter().map(|(name, file)| (name.as_str(), file))
+    }
+
+    /// The starter findings file `hmip-letter init` writes, with the area
+    /// filled in if it is given.
+    pub fn starter(&self, area: Option<&str>) -> Result<String, Error> {
+        let missing =
+            || Error::from(Diagnostic::error(format!("the template files have no {STARTER}")));
+        let text = self.source(STARTER).ok_or_else(missing)?.text.clone();
+        let Some(area) = area else { return Ok(text) };
+        // A JSON string is a YAML double-quoted string: any area is safe.
+        let quoted = serde_json::Value::from(area).to_string();
+        let filled = text.replacen(STARTER_AREA, &format!("area: {quoted}"), 1);
+        if filled == text {
+            return Err(Diagnostic::error(format!(
+                "{STARTER} has no line `{STARTER_AREA}` for the area to go in"
+            ))
+            .into());
+        }
+        Ok(filled)
     }
 
     /// The letters there are templates for, e.g. `["sqs"]`.
@@ -137,6 +186,16 @@ mod tests {
         assert_eq!(templates.letters(), ["sqs"]);
         assert!(templates.source(STYLE).unwrap().text.contains("#let letter("));
         assert!(templates.source(ORGANISATION).is_some());
+        assert!(templates.source("words/en.yaml").is_some());
+        assert!(templates.source("sqs.html.j2").is_some());
+    }
+
+    #[test]
+    fn the_starter_takes_any_area() {
+        let templates = Templates::embedded();
+        let text = templates.starter(Some("Bath & \"North\" East: Somerset")).unwrap();
+        assert!(text.contains("area: \"Bath & \\\"North\\\" East: Somerset\"\n"), "{text}");
+        assert!(templates.starter(None).unwrap().contains(STARTER_AREA));
     }
 
     #[test]
@@ -144,8 +203,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("style.typ"), "// mine").unwrap();
         std::fs::write(dir.path().join("thematic.typ.j2"), "x").unwrap();
+        std::fs::create_dir(dir.path().join("words")).unwrap();
+        std::fs::write(dir.path().join("words/en.yaml"), "name: Mine").unwrap();
         let templates = Templates::with_overrides(dir.path()).unwrap();
         assert_eq!(templates.source(STYLE).unwrap().text, "// mine");
+        assert_eq!(templates.source("words/en.yaml").unwrap().text, "name: Mine");
         assert!(templates.source("sqs.typ.j2").unwrap().name.starts_with("(embedded)"));
         assert_eq!(templates.letters(), ["sqs", "thematic"]);
     }

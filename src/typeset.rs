@@ -108,14 +108,29 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
 }
 
 /// Renders each page as a PNG image at `ppi` pixels per inch.
-pub fn png(document: &PagedDocument, ppi: f32) -> Vec<Vec<u8>> {
+pub fn png(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Diagnostic> {
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
         ..Default::default()
     };
-    document
-        .pages()
-        .iter()
-        .map(|page| typst_render::render(page, &options).encode_png().unwrap_or_default())
-        .collect()
+    let mut pages = Vec::with_capacity(document.pages().len());
+    for (number, page) in document.pages().iter().enumerate() {
+        let png = typst_render::render(page, &options).encode_png().map_err(|e| {
+            Diagnostic::error(format!("page {} could not be encoded as PNG: {e}", number + 1))
+                .hint("try a lower --ppi")
+        })?;
+        pages.push(png);
+    }
+    Ok(pages)
+}
+
+/// Typst's cached results unused for this many letters are dropped.
+const EVICT_AFTER: usize = 10;
+
+/// Drops what Typst cached for letters long gone. Called after each letter
+/// of a batch and each re-render of `watch`, so memory stays flat however
+/// many letters a run makes, while an edit's re-render still finds the
+/// last letter's results.
+pub fn forget_old_letters() {
+    comemo::evict(EVICT_AFTER);
 }

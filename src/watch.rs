@@ -1,4 +1,5 @@
-//! `hmip-letter watch`: the PDF follows the findings file as it is edited.
+//! `hmip-letter watch`: the letter (PDF or web page) follows the findings
+//! file as it is edited.
 //!
 //! The pipeline (fonts, templates, Typst library) is built once and Typst's
 //! caches are kept between renders, so a one-paragraph edit re-typesets only
@@ -15,11 +16,13 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::cli::{Format, WatchArgs, usage_error};
-use crate::commands::{Sink, same_file};
+use crate::cli::{WatchArgs, usage_error};
+use crate::commands::Sink;
 use crate::error::{Diagnostic, Error};
+use crate::format::Format;
+use crate::paths::{folder_of, same_file};
 use crate::report::DiagnosticFormat;
-use crate::{Pipeline, Publishing, load, output};
+use crate::{Pipeline, Publishing, load, output, typeset};
 
 /// Saves arriving this close together are one change.
 const SETTLE: Duration = Duration::from_millis(3);
@@ -30,14 +33,16 @@ const TICK: Duration = Duration::from_millis(100);
 /// Watches until Ctrl-C. `Ok(false)` only if watching could not start.
 pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let publishing = args.common.publishing.publishing()?;
-    let output = args.output.clone().unwrap_or_else(|| args.input.with_extension("pdf"));
+    let format = Format::from(args.format);
+    let output =
+        args.output.clone().unwrap_or_else(|| args.input.with_extension(format.extension()));
     if same_file(&args.input, &output) {
         return Err(usage_error(format!(
             "the output {} would overwrite the findings file",
             output.display()
         )));
     }
-    let format = args.common.diagnostic_format;
+    let diagnostics = args.common.diagnostic_format;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // Without a handler Ctrl-C still ends the process; the handler lets the
@@ -47,7 +52,7 @@ pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     let watched = match Watched::new(&args.input, args.common.setup.templates.as_deref()) {
         Ok(watched) => watched,
         Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
+            sink.diagnostics(&error.diagnostics(), diagnostics);
             return Ok(false);
         }
     };
@@ -57,7 +62,7 @@ pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         Err(error) => {
             sink.diagnostics(
                 &[Diagnostic::error(format!("cannot watch for changes: {error}"))],
-                format,
+                diagnostics,
             );
             return Ok(false);
         }
@@ -65,12 +70,13 @@ pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
     for dir in watched.dirs() {
         if let Err(error) = watcher.watch(dir, RecursiveMode::NonRecursive) {
             let message = format!("cannot watch {}: {error}", dir.display());
-            sink.diagnostics(&[Diagnostic::error(message)], format);
+            sink.diagnostics(&[Diagnostic::error(message)], diagnostics);
             return Ok(false);
         }
     }
 
-    let mut session = Session { args: &args, output, publishing, pipeline: None, last: None };
+    let mut session =
+        Session { args: &args, format, output, publishing, pipeline: None, last: None };
     session.reload(sink);
     session.render(sink, true);
     sink.status(&format!("watching {} (Ctrl-C to stop)", args.input.display()));
@@ -108,10 +114,7 @@ struct Watched {
 
 impl Watched {
     fn new(input: &Path, templates: Option<&Path>) -> Result<Self, Error> {
-        let dir = match input.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(input);
         let findings_dir = dir.canonicalize().map_err(|e| Error::read(dir, e))?;
         let name = input.file_name().ok_or_else(|| {
             Error::from(Diagnostic::error(format!("{} is not a file", input.display())))
@@ -137,6 +140,7 @@ impl Watched {
 /// The state kept between renders.
 struct Session<'a> {
     args: &'a WatchArgs,
+    format: Format,
     output: PathBuf,
     publishing: Publishing,
     /// None while the templates have an error.
@@ -146,7 +150,7 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    fn format(&self) -> DiagnosticFormat {
+    fn diagnostic_format(&self) -> DiagnosticFormat {
         self.args.common.diagnostic_format
     }
 
@@ -156,7 +160,7 @@ impl Session<'_> {
             Ok(pipeline) => self.pipeline = Some(pipeline),
             Err(error) => {
                 self.pipeline = None;
-                sink.diagnostics(&error.diagnostics(), self.format());
+                sink.diagnostics(&error.diagnostics(), self.diagnostic_format());
             }
         }
     }
@@ -176,24 +180,33 @@ impl Session<'_> {
         self.last = Some(file.text.clone());
         let result = pipeline
             .load(file, input.dir())
-            .and_then(|letter| pipeline.render(&letter, Format::Pdf, 72.0, &self.publishing))
+            .and_then(|letter| {
+                pipeline.render(&letter, self.format, self.args.ppi, &self.publishing)
+            })
             .and_then(|rendered| {
-                output::write_atomic(&self.output, rendered.bytes())?;
+                let output = output::Output::Path(self.output.clone());
+                output::write_outputs(&output, self.format, &rendered.outputs)?;
                 Ok(rendered)
             });
+        // A day of editing must not grow memory without bound.
+        typeset::forget_old_letters();
         match result {
             Ok(rendered) => {
-                sink.diagnostics(&rendered.warnings, self.format());
+                sink.diagnostics(&rendered.warnings, self.diagnostic_format());
                 let ms = started.elapsed().as_millis();
-                let pages = rendered.pages;
-                sink.status(&format!("wrote {} ({pages} pages) in {ms} ms", self.output.display()));
+                let output = self.output.display();
+                sink.status(&match rendered.pages {
+                    0 => format!("wrote {output} in {ms} ms"),
+                    1 => format!("wrote {output} (1 page) in {ms} ms"),
+                    pages => format!("wrote {output} ({pages} pages) in {ms} ms"),
+                });
             }
             Err(error) => self.fail(sink, &error),
         }
     }
 
     fn fail(&self, sink: &mut dyn Sink, error: &Error) {
-        sink.diagnostics(&error.diagnostics(), self.format());
+        sink.diagnostics(&error.diagnostics(), self.diagnostic_format());
         if self.output.exists() {
             sink.status(&format!("kept the last good letter at {}", self.output.display()));
         }

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
 use crate::error::{Diagnostic, SourceFile};
+use crate::suggest::unknown;
 
 mod index;
 
@@ -103,12 +104,12 @@ fn options() -> serde_saphyr::Options {
 /// Turns a serde-saphyr error into a diagnostic in plain English.
 fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diagnostic {
     let error = innermost(error);
-    let range = location_range(error, &file.text);
+    let range = location_range(error, file);
     let found = range.as_ref().map(|r| file.text[r.clone()].trim()).unwrap_or("");
     let mut diagnostic = match error {
-        YamlError::SerdeUnknownField { field, expected, .. } => unknown(field, expected, "key"),
+        YamlError::SerdeUnknownField { field, expected, .. } => unknown("key", field, expected),
         YamlError::SerdeUnknownVariant { variant, expected, .. } => {
-            unknown(variant, expected, "value")
+            unknown("value", variant, expected)
         }
         YamlError::SerdeMissingField { field, .. } => {
             Diagnostic::error(format!("missing required key \"{field}\""))
@@ -214,29 +215,6 @@ fn unclosed_bracket(text: &str) -> Option<(usize, char)> {
     open.first().copied()
 }
 
-/// "unknown key "strenghts"; did you mean "strengths"?"
-fn unknown(found: &str, expected: &[&str], what: &str) -> Diagnostic {
-    match closest(found, expected) {
-        Some(best) => {
-            Diagnostic::error(format!("unknown {what} \"{found}\"; did you mean \"{best}\"?"))
-        }
-        None if expected.is_empty() => Diagnostic::error(format!("unknown {what} \"{found}\"")),
-        None => Diagnostic::error(format!("unknown {what} \"{found}\""))
-            .hint(format!("expected one of: {}", expected.join(", "))),
-    }
-}
-
-/// The expected word nearest to `found`, if it is near enough to be a typo.
-pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
-    let found = found.to_lowercase();
-    expected
-        .iter()
-        .map(|e| (strsim::damerau_levenshtein(&found, &e.to_lowercase()), *e))
-        .filter(|(distance, e)| *distance <= (e.len() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, e)| e)
-}
-
 /// Serde's type names, in words.
 fn friendly_type(expected: &str) -> String {
     let e = expected.trim();
@@ -262,12 +240,16 @@ fn friendly_unexpected(unexpected: &str) -> String {
 }
 
 /// The byte range an error points at.
-fn location_range(error: &YamlError, text: &str) -> Option<Range<usize>> {
+fn location_range(error: &YamlError, file: &SourceFile) -> Option<Range<usize>> {
+    let text = &file.text;
     let location = error.location()?;
     let span = location.span();
     let start = match span.byte_offset() {
         Some(offset) => offset as usize,
-        None => line_column_to_offset(text, location.line(), location.column())?,
+        None => {
+            let line = usize::try_from(location.line()).ok()?;
+            file.offset(line, usize::try_from(location.column()).ok()?)?
+        }
     };
     let start = start.min(text.len());
     if !text.is_char_boundary(start) {
@@ -277,30 +259,4 @@ fn location_range(error: &YamlError, text: &str) -> Option<Range<usize>> {
     let end = (start + len.max(1)).min(text.len());
     // An end inside a character marks just the spot.
     Some(if text.is_char_boundary(end) { start..end } else { start..start })
-}
-
-fn line_column_to_offset(text: &str, line: u64, column: u64) -> Option<usize> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line as usize - 2).map(|(i, _)| i + 1)?
-    };
-    let offset = text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(text.len(), |(i, _)| line_start + i);
-    Some(offset)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn closest_words() {
-        let keys = ["strengths", "summary", "improvements"];
-        assert_eq!(closest("strenghts", &keys), Some("strengths"));
-        assert_eq!(closest("sumary", &keys), Some("summary"));
-        assert_eq!(closest("banana", &keys), None);
-    }
 }

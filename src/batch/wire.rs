@@ -62,15 +62,18 @@ struct Entry {
     range: Option<(usize, usize)>,
     key: Option<String>,
     hints: Vec<String>,
+    code: Option<String>,
 }
 
 impl Report {
-    /// The diagnostics as they go over the wire.
+    /// The diagnostics as they go over the wire. Every field is named, so a
+    /// new one does not compile until it crosses too.
     pub fn new(diagnostics: &[Diagnostic]) -> Self {
         let mut report = Report::default();
         let mut sent: Vec<*const SourceFile> = Vec::new();
         for d in diagnostics {
-            let file = d.file.as_ref().map(|file| {
+            let Diagnostic { severity, message, file, range, key, hints, code } = d;
+            let file = file.as_ref().map(|file| {
                 let pointer = Arc::as_ptr(file);
                 sent.iter().position(|p| *p == pointer).unwrap_or_else(|| {
                     sent.push(pointer);
@@ -79,15 +82,16 @@ impl Report {
                 })
             });
             report.diagnostics.push(Entry {
-                error: match d.severity {
+                error: match severity {
                     Severity::Error => true,
                     Severity::Warning => false,
                 },
-                message: d.message.clone(),
+                message: message.clone(),
                 file,
-                range: d.range.as_ref().map(|r| (r.start, r.end)),
-                key: d.key.clone(),
-                hints: d.hints.clone(),
+                range: range.as_ref().map(|r| (r.start, r.end)),
+                key: key.clone(),
+                hints: hints.clone(),
+                code: code.clone(),
             });
         }
         report
@@ -109,6 +113,7 @@ impl Report {
                     range: e.range.map(|(start, end)| start..end),
                     key: e.key,
                     hints: e.hints,
+                    code: e.code,
                 }
             })
             .collect()
@@ -170,7 +175,7 @@ mod tests {
         let file = SourceFile::new("a.yaml", "area: 1\ncases: x\n");
         let sent = vec![
             Diagnostic::error("expected text").at(&file, Some(6..7)).key("area").hint("quote it"),
-            Diagnostic::warning("odd").at(&file, Some(15..16)),
+            Diagnostic::warning("odd").at(&file, Some(15..16)).code("odd-rule"),
             Diagnostic::error("cannot write out/a.pdf: permission denied"),
         ];
         let line = encode(&Reply::Done { index: 3, written: false, report: Report::new(&sent) });

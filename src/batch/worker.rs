@@ -50,8 +50,12 @@ pub fn serve(args: &WorkerArgs) -> bool {
     if reader.is_err() || !send(&Reply::Ready) {
         return false;
     }
-    let render =
-        Render { pipeline: &pipeline, format: args.format, ppi: args.ppi, publishing: &publishing };
+    let render = Render {
+        pipeline: &pipeline,
+        format: args.format.into(),
+        ppi: args.ppi,
+        publishing: &publishing,
+    };
     let mut connected = true;
     threads::render(&render, args.threads.get(), letters, |index, result| {
         let (written, diagnostics) = match result {

@@ -3,35 +3,39 @@
 //! right, a person twice in the copy list. Warnings never stop a letter and
 //! never change it.
 
-use super::{Located, TextKind, texts};
+use super::Located;
 use crate::error::Diagnostic;
+use crate::fields::{Field, TextKind};
 use crate::model::Findings;
 
-/// What is legal but probably a slip: a paragraph that stops mid-sentence,
-/// a figure "N of M" that cannot be right, a person twice in the copy list.
-pub fn warnings(f: &Findings, at: &Located) -> Vec<Diagnostic> {
+/// The slips of one text value: a paragraph that stops mid-sentence, a
+/// figure "N of M" that cannot be right.
+pub fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for field in texts(f) {
-        let is_sentence = field.kind == TextKind::Prose && !field.key.ends_with(".heading");
-        if is_sentence && !field.text.trim().is_empty() && !ends_a_sentence(field.text) {
-            let d = Diagnostic::warning("this paragraph does not end with a full stop")
-                .hint("is it finished? a sentence ends with `.`, `?` or `!`");
-            out.push(at.at(d, &field.key));
-        }
-        if field.kind == TextKind::Prose {
-            for (n, m) in figures(field.text) {
-                let cases = f.inspection.cases;
-                let message = if n > m {
-                    format!("\"{n} of {m}\": the first figure is larger than the second")
-                } else if m > cases {
-                    format!("\"{n} of {m}\": only {cases} cases were examined")
-                } else {
-                    continue;
-                };
-                out.push(at.at(Diagnostic::warning(message), &field.key));
-            }
+    let text = field.value.as_str();
+    if field.kind.is_sentences() && !text.trim().is_empty() && !ends_a_sentence(text) {
+        let d = Diagnostic::warning("this paragraph does not end with a full stop")
+            .hint("is it finished? a sentence ends with `.`, `?` or `!`");
+        out.push(at.at(d, field.key));
+    }
+    if field.kind != TextKind::Plain {
+        for (n, m) in figures(text) {
+            let message = if n > m {
+                format!("\"{n} of {m}\": the first figure is larger than the second")
+            } else if m > cases {
+                format!("\"{n} of {m}\": only {cases} cases were examined")
+            } else {
+                continue;
+            };
+            out.push(at.at(Diagnostic::warning(message), field.key));
         }
     }
+    out
+}
+
+/// A person twice in the copy list.
+pub fn copy_list(f: &Findings, at: &Located) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
         for (j, name) in row.names.iter().enumerate() {

@@ -95,3 +95,39 @@ pub fn has(haystack: &str, needle: &str) -> bool {
 pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A fixture loaded and checked, in process.
+pub fn load_fixture(name: &str) -> hmip_letter::Loaded {
+    let input = load::Input::Path(fixture(name));
+    let file = load::read(&input).unwrap();
+    match pipeline().load(file, input.dir()) {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("{name} did not load: {e}"),
+    }
+}
+
+/// A fixture rendered in a format, in process.
+pub fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
+    let loaded = load_fixture(name);
+    match pipeline().render(&loaded, format, 72.0, &hmip_letter::Publishing::default()) {
+        Ok(rendered) => rendered,
+        Err(e) => panic!("{name} did not render: {e}"),
+    }
+}
+
+/// The composed letter of a fixture.
+pub fn letter_of(name: &str) -> hmip_letter::letter::Letter {
+    let loaded = load_fixture(name);
+    pipeline().compose(&loaded, &hmip_letter::Publishing::default()).unwrap()
+}
+
+/// The findings files of `fixtures/` (the valid letters), by name.
+pub fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}

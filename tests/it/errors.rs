@@ -46,6 +46,25 @@ fn slips_are_warnings_and_the_letter_still_renders() {
 }
 
 #[test]
+fn markup_nested_thousands_deep_is_refused_at_its_line() {
+    let yaml = std::fs::read_to_string(fixture("invalid/empty-text.yaml"))
+        .unwrap()
+        .replace("  - \"  \"", &format!("  - \"x {}deep{}\"", "*".repeat(5000), "*".repeat(5000)));
+    let error = render_text("deep.yaml", &yaml).err().expect("too deep to render");
+    let errors: Vec<_> = error.diagnostics().into_iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let d = &errors[0];
+    assert!(d.message.contains("nested more than 8 deep"), "{}", d.message);
+    assert_eq!(d.key.as_deref(), Some("strengths[0]"));
+    assert_eq!(d.file.as_ref().unwrap().name, "deep.yaml");
+    let (line, column) = d.line_column().unwrap();
+    assert_eq!(line, 21);
+    assert!((10..40).contains(&column), "at the ninth opening mark, not {column}");
+    assert_eq!(d.range.as_ref().unwrap().len(), 1, "one mark");
+    assert!(!format!("{error}").contains("maximum parsing depth"));
+}
+
+#[test]
 fn a_file_over_the_size_limit_is_refused_before_parsing() {
     let big = format!("area: Testshire\nsummary:\n{}", "  - Work was good.\n".repeat(60_000));
     let started = Instant::now();
