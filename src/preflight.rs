@@ -24,8 +24,8 @@ use crate::check::{Located, find_flexible};
 use crate::error::{Diagnostic, SourceFile};
 use crate::letter::{Block, Letter, Text};
 use crate::model::{DateStyle, Organisation};
-use crate::suggest;
 use crate::words::Words;
+use crate::suggest;
 
 mod personal;
 pub mod rules;
@@ -252,7 +252,10 @@ fn switched_off(loaded: &Loaded, at: &Located) -> (BTreeSet<String>, Vec<Diagnos
         } else if !rules::HOUSE_STYLE.contains(&rule.as_str()) {
             let mut d = suggest::unknown("rule", rule, rules::HOUSE_STYLE);
             d.hints.clear();
-            d.hint(format!("the rules that can be switched off: {}", rules::HOUSE_STYLE.join(", ")))
+            d.hint(format!(
+                "the rules that can be switched off: {}",
+                rules::HOUSE_STYLE.join(", ")
+            ))
         } else if reason.trim().is_empty() {
             Diagnostic::error(format!("switching {rule} off needs a reason"))
                 .hint(format!("say why, e.g. {rule}: \"the sentence quotes the court's order\""))
