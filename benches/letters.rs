@@ -5,7 +5,9 @@
 //!   one at a time, and against the official typst CLI compiling the same
 //!   letters once per process (if `typst` is on PATH or in $TYPST);
 //! - one letter in a cold process, against the typst CLI;
-//! - peak memory of a batch of 1000 letters;
+//! - a batch of 1000 letters with `--jobs 1` and with all cores: wall and
+//!   CPU time per letter and the peak memory of all its processes, by
+//!   `benches/batch.sh`, which runs without cargo on any Linux machine;
 //! - how soon `watch` writes the new PDF after a one-paragraph edit.
 //!
 //! Whole-process times are medians of several runs of the release binary.
@@ -108,14 +110,17 @@ fn main() {
         ),
     }
 
-    let (elapsed, peak) = peak_rss(
-        Command::new(bin()).arg("render").arg(&thousand).arg("-o").arg(dir.path().join("out-big")),
-    );
-    println!(
-        "{big} letters, one batch:             {:>8.1} s, peak RSS {:.1} MiB   (target ≤ 150 MiB)",
-        elapsed.as_secs_f64(),
-        peak as f64 / 1024.0
-    );
+    println!();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/batch.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(bin())
+        .arg(&thousand)
+        .env("RUNS", if quick { "1" } else { "3" })
+        .status()
+        .unwrap();
+    assert!(status.success(), "benches/batch.sh failed");
+    println!();
 
     watch_latency(dir.path(), if quick { 5 } else { 15 });
 }
@@ -248,18 +253,6 @@ fn typst_compile(typst: &Path, source: &Path) -> Command {
         .arg(source)
         .arg(source.with_extension("pdf"));
     command
-}
-
-/// Runs a command to the end; its time and peak resident memory (KiB).
-fn peak_rss(command: &mut Command) -> (Duration, i64) {
-    let started = Instant::now();
-    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child with valid out-pointers.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t);
-    (started.elapsed(), usage.ru_maxrss)
 }
 
 /// How soon `watch` has written the new PDF after a one-paragraph edit.

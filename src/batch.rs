@@ -1,40 +1,80 @@
-//! Many letters in one run, on every core, in bounded memory.
+//! Many letters in one run, on every core, each letter's failure its own.
 //!
 //! The publications team regenerates a whole programme of letters at once.
-//! One [`Pipeline`] (fonts, templates, the Typst library) is shared by all
-//! letters; one worker thread per core takes the next letter until none are
-//! left; each letter's result comes back over a channel to the calling
-//! thread, which alone reports, so messages never interleave. One bad file
-//! does not stop the others.
+//! The letters are rendered by worker processes of a few threads each
+//! (`hmip-letter worker`, in `worker.rs`), which the batch starts, feeds
+//! and replaces (`pool.rs`); they answer over pipes (`wire.rs`), and only
+//! the batch prints, so messages never interleave. A letter that crashes
+//! its worker costs only itself, and a bad file does not stop the others.
 //!
-//! The workers are plain threads, not a rayon pool, on purpose: Typst uses
-//! rayon inside a compilation, and a rayon worker that waits for that inner
-//! work steals other letters meanwhile, on the same stack. A batch then had
-//! dozens of half-typeset letters in memory at once (hundreds of MiB) and
-//! overflowed its stack. Typst's own parallel work still runs on rayon's
-//! pool, shared by all workers.
+//! Why processes, and why a few threads each rather than one: letters in
+//! one process share Typst's memo caches and the allocator, and more
+//! threads in one process cost more CPU per letter; every process, though,
+//! holds its own fonts, Typst library and caches. The split in [`Split`]
+//! is the measured balance (see the README's benchmark section).
 //!
-//! Typst memoises with comemo, whose caches grow with every letter; after
-//! each letter we evict entries unused for 10 compilations, which keeps a
-//! batch of a thousand letters within a fixed amount of memory.
+//! A batch of one letter, or one whose workers cannot be started at all,
+//! is rendered in this process on the same threads a worker uses.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::error::{Diagnostic, Error};
 use crate::format::Format;
-use crate::load::Input;
-use crate::{Pipeline, Publishing};
+use crate::{Pipeline, Publishing, Setup};
 
-/// Comemo entries unused for this many compilations are dropped.
-const EVICT_AFTER: usize = 10;
+mod pool;
+mod process;
+mod threads;
+mod wire;
+pub mod worker;
 
-/// Typst lays out recursively: workers need a main thread's stack, not the
-/// 2 MiB Rust gives a spawned thread.
-const STACK_SIZE: usize = 32 * 1024 * 1024;
+/// Worker processes a batch prefers, and the most threads each may have.
+/// One thread per worker is cheapest in CPU time: on two cores, two
+/// workers of one thread took 1.06 times the CPU per letter of `--jobs 1`,
+/// one worker of two threads 1.24 times. But every worker holds its own
+/// fonts, library and caches (about 40 MiB resident), so past four workers
+/// they get more threads instead; not yet measured on many cores.
+const WORKERS: usize = 4;
+const MOST_THREADS: usize = 4;
+
+/// How every letter of a batch is rendered: what one `render` is given.
+pub struct Settings {
+    pub setup: Setup,
+    pub format: Format,
+    pub ppi: f32,
+    pub publishing: Publishing,
+    /// The arguments of `hmip-letter worker` that render the same way.
+    pub worker_args: Vec<OsString>,
+}
+
+/// How a batch's letters are spread: worker processes of a few threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub workers: usize,
+    pub threads: usize,
+}
+
+impl Split {
+    /// `jobs` letters at once (no more than there are letters), in workers
+    /// of `per_worker` threads, or by default of one thread each up to four
+    /// workers, then of up to four threads each, shared out evenly: two
+    /// cores make two workers of one thread, sixteen four of four.
+    pub fn new(jobs: usize, letters: usize, per_worker: Option<usize>) -> Self {
+        let jobs = jobs.clamp(1, letters.max(1));
+        let per_worker = per_worker.unwrap_or(jobs.div_ceil(WORKERS).min(MOST_THREADS)).max(1);
+        let workers = jobs.div_ceil(per_worker);
+        Split { workers, threads: jobs.div_ceil(workers) }
+    }
+}
+
+/// How many letters to render at once by default: the cores this process
+/// may use (honouring `taskset` and cgroup limits).
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 /// One letter of a batch: where it comes from and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,24 +92,37 @@ pub struct Outcome {
 }
 
 /// What a whole batch did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
     pub rendered: usize,
     pub failed: usize,
+    /// Letters not rendered because the batch was interrupted.
+    pub left: usize,
+    /// Ctrl-C was pressed.
+    pub interrupted: bool,
     pub elapsed: Duration,
 }
 
+impl Summary {
+    /// Every letter was written (even if Ctrl-C came after the last began).
+    pub fn all_written(&self) -> bool {
+        self.failed == 0 && self.left == 0
+    }
+}
+
 impl std::fmt::Display for Summary {
-    /// "rendered 98 letters, 2 failed, 4.1 s"
+    /// "rendered 98 letters, 2 failed, 4.1 s", or after Ctrl-C
+    /// "interrupted: rendered 9 letters, 0 failed, 91 not rendered, 0.4 s"
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if self.interrupted {
+            write!(f, "interrupted: ")?;
+        }
         let letters = if self.rendered == 1 { "letter" } else { "letters" };
-        write!(
-            f,
-            "rendered {} {letters}, {} failed, {:.1} s",
-            self.rendered,
-            self.failed,
-            self.elapsed.as_secs_f64()
-        )
+        write!(f, "rendered {} {letters}, {} failed, ", self.rendered, self.failed)?;
+        if self.interrupted {
+            write!(f, "{} not rendered, ", self.left)?;
+        }
+        write!(f, "{:.1} s", self.elapsed.as_secs_f64())
     }
 }
 
@@ -127,83 +180,61 @@ pub fn plan(files: &[PathBuf], out_dir: Option<&Path>, format: Format) -> Result
     Ok(jobs)
 }
 
-/// Renders every job on all cores. `report` is called on this thread as each
-/// letter finishes, in the order they finish.
+/// Renders every job, as `split` says. `report` is called on this thread
+/// as each letter finishes, in the order they finish. An error means the
+/// batch could not go on (the templates or fonts did not load); the
+/// letters finished before it have been reported.
 pub fn run(
-    pipeline: &Pipeline,
+    settings: &Settings,
     jobs: &[Job],
-    format: Format,
-    ppi: f32,
-    publishing: &Publishing,
+    split: Split,
     mut report: impl FnMut(&Job, Outcome),
-) -> Summary {
+) -> Result<Summary, Error> {
     let started = Instant::now();
-    let (sender, receiver) = mpsc::channel();
-    let mut summary = Summary { rendered: 0, failed: 0, elapsed: Duration::ZERO };
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
-    std::thread::scope(|scope| {
-        let mut spawned = 0;
-        for _ in 0..workers {
-            let (sender, next) = (sender.clone(), &next);
-            let work = move || worker(pipeline, jobs, next, format, ppi, publishing, &sender);
-            let builder = std::thread::Builder::new().stack_size(STACK_SIZE);
-            spawned += usize::from(builder.spawn_scoped(scope, work).is_ok());
+    let mut summary = Summary::default();
+    let mut done = |index: usize, result: threads::Result| {
+        match result {
+            Ok(_) => summary.rendered += 1,
+            Err(_) => summary.failed += 1,
         }
-        if spawned == 0 && !jobs.is_empty() {
-            // No thread could be started: do the work here, one by one.
-            worker(pipeline, jobs, &next, format, ppi, publishing, &sender);
+        report(&jobs[index], Outcome { index, result });
+    };
+    let in_workers = match jobs.len() {
+        0 | 1 => None,
+        _ => Some(pool::run(settings, jobs, split, &mut done)),
+    };
+    let (left, interrupted) = match in_workers {
+        Some(Ok(ended)) => (ended.left, ended.interrupted),
+        Some(Err(pool::Failure::Stopped(error))) => return Err(error),
+        None | Some(Err(pool::Failure::Spawn)) => {
+            in_process(settings, jobs, split.workers * split.threads, &mut done)?;
+            (0, false)
         }
-        drop(sender);
-        for outcome in receiver {
-            match outcome.result {
-                Ok(_) => summary.rendered += 1,
-                Err(_) => summary.failed += 1,
-            }
-            report(&jobs[outcome.index], outcome);
-        }
-    });
-    summary.elapsed = started.elapsed();
-    summary
+    };
+    Ok(Summary { left, interrupted, elapsed: started.elapsed(), ..summary })
 }
 
-/// Takes the next letter until there are none, sending each outcome back.
-fn worker(
-    pipeline: &Pipeline,
+/// Renders every job in this process, on `threads` threads.
+fn in_process(
+    settings: &Settings,
     jobs: &[Job],
-    next: &AtomicUsize,
-    format: Format,
-    ppi: f32,
-    publishing: &Publishing,
-    sender: &mpsc::Sender<Outcome>,
-) {
-    loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(index) else { break };
-        let result = render_one(pipeline, job, format, ppi, publishing);
-        comemo::evict(EVICT_AFTER);
-        if sender.send(Outcome { index, result }).is_err() {
-            break;
-        }
+    threads: usize,
+    done: &mut dyn FnMut(usize, threads::Result),
+) -> Result<(), Error> {
+    let pipeline = Pipeline::new(&settings.setup)?;
+    let render = threads::Render {
+        pipeline: &pipeline,
+        format: settings.format,
+        ppi: settings.ppi,
+        publishing: &settings.publishing,
+    };
+    let (sender, letters) = mpsc::channel();
+    for (index, job) in jobs.iter().enumerate() {
+        let _ = sender.send((index, job.clone()));
     }
-}
-
-/// Reads, checks, renders and writes one letter.
-fn render_one(
-    pipeline: &Pipeline,
-    job: &Job,
-    format: Format,
-    ppi: f32,
-    publishing: &Publishing,
-) -> Result<Vec<Diagnostic>, Error> {
-    let input = Input::Path(job.input.clone());
-    let rendered = pipeline.render_input(&input, format, ppi, publishing)?;
-    crate::output::write_outputs(
-        &crate::output::Output::Path(job.output.clone()),
-        format,
-        &rendered.outputs,
-    )?;
-    Ok(rendered.warnings)
+    drop(sender);
+    threads::render(&render, threads, letters, done);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,7 +255,31 @@ mod tests {
 
     #[test]
     fn the_summary_line() {
-        let s = Summary { rendered: 98, failed: 2, elapsed: Duration::from_millis(4100) };
+        let elapsed = Duration::from_millis(4100);
+        let s = Summary { rendered: 98, failed: 2, elapsed, ..Summary::default() };
         assert_eq!(s.to_string(), "rendered 98 letters, 2 failed, 4.1 s");
+        let s = Summary { rendered: 9, left: 91, interrupted: true, elapsed, ..s };
+        assert_eq!(
+            s.to_string(),
+            "interrupted: rendered 9 letters, 2 failed, 91 not rendered, 4.1 s"
+        );
+    }
+
+    #[test]
+    fn letters_are_shared_out_evenly_among_few_workers() {
+        let split = |jobs, letters, per| {
+            let s = Split::new(jobs, letters, per);
+            (s.workers, s.threads)
+        };
+        assert_eq!(split(16, 1000, Some(4)), (4, 4));
+        assert_eq!(split(6, 1000, Some(4)), (2, 3));
+        assert_eq!(split(2, 1000, Some(1)), (2, 1));
+        assert_eq!(split(1, 1000, None), (1, 1));
+        assert_eq!(split(2, 1000, None), (2, 1));
+        assert_eq!(split(8, 1000, None), (4, 2));
+        assert_eq!(split(16, 1000, None), (4, 4));
+        assert_eq!(split(64, 1000, None), (16, 4));
+        assert_eq!(split(16, 3, Some(4)), (1, 3), "no more at once than there are letters");
+        assert_eq!(split(0, 0, Some(0)), (1, 1));
     }
 }

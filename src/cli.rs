@@ -4,6 +4,8 @@
 //! output and is parsed into [`Input`]/[`Output`] here, so nothing after
 //! this module looks at raw argument strings.
 
+use std::ffi::OsString;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -48,6 +50,10 @@ pub enum Command {
     /// (English and Welsh): the same dates, counts, figures, addresses,
     /// footnotes and names.
     Pair(PairArgs),
+    /// Render the letters a batch sends on standard input (used by
+    /// `render`; not for people).
+    #[command(hide = true)]
+    Worker(WorkerArgs),
 }
 
 /// Arguments of `diff`.
@@ -214,8 +220,78 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
     pub ppi: f32,
 
+    /// How many letters of a batch to render at once. Default: the number
+    /// of cores this process may use.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// How many of those letters one worker process renders at once
+    /// (default: chosen from --jobs); for measuring.
+    #[arg(long, value_name = "N", hide = true)]
+    pub threads_per_worker: Option<NonZeroUsize>,
+
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+impl RenderArgs {
+    /// The arguments of `hmip-letter worker` that render each letter exactly
+    /// as these would. Every field is named, so a new option does not
+    /// compile until it is passed on (or said not to matter to a worker).
+    pub fn worker_args(&self) -> Vec<OsString> {
+        let RenderArgs {
+            inputs: _,
+            output: _,
+            format,
+            ppi,
+            jobs: _,
+            threads_per_worker: _,
+            common,
+        } = self;
+        let CommonArgs { setup, publishing, diagnostic_format: _ } = common;
+        let SetupArgs { templates, font_paths } = setup;
+        let PublishingArgs { pdf_standard, draft, creation_timestamp } = publishing;
+        let mut args: Vec<OsString> = vec!["--format".into(), value_name(*format).into()];
+        args.extend(["--ppi".into(), ppi.to_string().into()]);
+        if let Some(dir) = templates {
+            args.extend(["--templates".into(), dir.into()]);
+        }
+        for dir in font_paths {
+            args.extend(["--font-path".into(), dir.into()]);
+        }
+        let standards: Vec<String> = pdf_standard.iter().map(|s| value_name(*s)).collect();
+        args.extend(["--pdf-standard".into(), standards.join(",").into()]);
+        if *draft {
+            args.push("--draft".into());
+        }
+        if let Some(seconds) = creation_timestamp {
+            args.extend(["--creation-timestamp".into(), seconds.to_string().into()]);
+        }
+        args
+    }
+}
+
+/// Arguments of the hidden `worker` command: how to render, as `render`
+/// takes it; the letters themselves come on standard input.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// How many letters to render at once.
+    #[arg(long, default_value = "1")]
+    pub threads: NonZeroUsize,
+
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
+
+    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
+    pub ppi: f32,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The name a value is given by on the command line.
+fn value_name(value: impl ValueEnum) -> String {
+    value.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
 }
 
 /// How a letter is published.
@@ -372,4 +448,60 @@ fn parse_output(arg: &str) -> Result<Output, String> {
 pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
     use clap::CommandFactory;
     Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Command {
+        Cli::try_parse_from(std::iter::once("hmip-letter").chain(args.iter().copied()))
+            .unwrap()
+            .command
+    }
+
+    #[test]
+    fn a_worker_renders_as_the_batch_was_asked_to() {
+        let Command::Render(render) = parse(&[
+            "render",
+            "in",
+            "-o",
+            "out",
+            "--jobs",
+            "3",
+            "--format",
+            "png",
+            "--ppi",
+            "72.5",
+            "--templates",
+            "t",
+            "--font-path",
+            "f1",
+            "--font-path",
+            "f2",
+            "--pdf-standard",
+            "a-3b,ua-1",
+            "--draft",
+            "--creation-timestamp",
+            "86400",
+        ]) else {
+            panic!("not render")
+        };
+        let mut args = vec!["worker".into()];
+        args.extend(render.worker_args());
+        let args: Vec<String> = args.into_iter().map(|a| a.into_string().unwrap()).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let Command::Worker(worker) = parse(&args) else { panic!("not worker") };
+        assert_eq!(worker.format, render.format);
+        assert_eq!(worker.ppi, render.ppi);
+        assert_eq!(format!("{:?}", worker.common.setup), format!("{:?}", render.common.setup));
+        let (w, r) = (&worker.common.publishing, &render.common.publishing);
+        assert_eq!(format!("{w:?}"), format!("{r:?}"));
+
+        let Command::Render(plain) = parse(&["render", "in", "--pdf-standard", "none"]) else {
+            panic!("not render")
+        };
+        let args = plain.worker_args();
+        assert!(args.windows(2).any(|w| w[0] == "--pdf-standard" && w[1] == "none"), "{args:?}");
+    }
 }

@@ -69,6 +69,7 @@ pub fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap::Error
         Command::Diff(args) => return diff(args, sink),
         Command::Preflight(args) => preflight(args, sink),
         Command::Pair(args) => pair(args, sink),
+        Command::Worker(args) => Ok(batch::worker::serve(&args)),
     };
     ok.map(Outcome::from)
 }
@@ -166,25 +167,34 @@ fn render_batch(
     };
     let output_format = Format::from(args.format);
     let jobs = batch::plan(&files, out_dir.as_deref(), output_format).map_err(usage_error)?;
-    let pipeline = match Pipeline::new(&args.common.setup.setup()) {
-        Ok(pipeline) => pipeline,
-        Err(error) => {
-            sink.diagnostics(&error.diagnostics(), format);
-            return Ok(false);
-        }
+    let at_once = args.jobs.map_or_else(batch::available_cores, |n| n.get());
+    let split = batch::Split::new(at_once, jobs.len(), args.threads_per_worker.map(|n| n.get()));
+    let settings = batch::Settings {
+        setup: args.common.setup.setup(),
+        format: output_format,
+        ppi: args.ppi,
+        publishing: publishing.clone(),
+        worker_args: args.worker_args(),
     };
     sink.start_progress(jobs.len());
-    let summary =
-        batch::run(&pipeline, &jobs, output_format, args.ppi, publishing, |_, outcome| {
-            match outcome.result {
-                Ok(warnings) => sink.diagnostics(&warnings, format),
-                Err(error) => sink.diagnostics(&error.diagnostics(), format),
-            }
-            sink.advance();
-        });
+    let result = batch::run(&settings, &jobs, split, |_, outcome| {
+        match outcome.result {
+            Ok(warnings) => sink.diagnostics(&warnings, format),
+            Err(error) => sink.diagnostics(&error.diagnostics(), format),
+        }
+        sink.advance();
+    });
     sink.finish_progress();
-    sink.status(&summary.to_string());
-    Ok(summary.failed == 0)
+    match result {
+        Ok(summary) => {
+            sink.status(&summary.to_string());
+            Ok(summary.all_written())
+        }
+        Err(error) => {
+            sink.diagnostics(&error.diagnostics(), format);
+            Ok(false)
+        }
+    }
 }
 
 fn check(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {

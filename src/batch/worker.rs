@@ -1,0 +1,94 @@
+//! `hmip-letter worker`: one process of a batch, rendering the letters the
+//! batch sends it.
+//!
+//! A worker loads the templates and fonts once, says it is ready, then
+//! reads letters from standard input, renders them on its threads and
+//! answers each on standard output (see `wire.rs`). It never prints: what
+//! the user sees is the batch's to print. It ends when its input ends,
+//! which is when the batch has nothing more for it or the batch itself is
+//! gone, after finishing the letters it has, so it never leaves a letter
+//! half written nor outlives its batch by more than those letters.
+
+use std::ffi::OsString;
+use std::io::{BufRead, Write};
+use std::sync::mpsc::{self, Sender};
+
+use super::Job;
+use super::threads::{self, Render};
+use super::wire::{self, Letter, Reply, Report};
+use crate::Pipeline;
+use crate::cli::WorkerArgs;
+
+/// For tests only: a worker given a letter whose findings file has this
+/// name aborts, as a worker that hit a bug would, so the tests can see a
+/// batch survive it.
+pub const ABORT_ON: &str = "HMIP_LETTER_TEST_ABORT_ON";
+
+/// Serves the batch on standard input and output until the input ends.
+/// `false` if the templates or fonts could not be loaded.
+pub fn serve(args: &WorkerArgs) -> bool {
+    // Ctrl-C is the batch's to handle: it stops sending letters, and we
+    // finish the ones we have, so none is left half written.
+    let _ = ctrlc::set_handler(|| {});
+    let loaded = args.common.publishing.publishing().map_err(|e| {
+        let message = e.to_string().trim_start_matches("error: ").trim_end().to_string();
+        crate::Error::from(crate::Diagnostic::error(message))
+    });
+    let setup =
+        loaded.and_then(|publishing| Ok((Pipeline::new(&args.common.setup.setup())?, publishing)));
+    let (pipeline, publishing) = match setup {
+        Ok(setup) => setup,
+        Err(error) => {
+            send(&Reply::SetupFailed(Report::new(&error.diagnostics())));
+            return false;
+        }
+    };
+    let (sender, letters) = mpsc::channel();
+    let abort_on = std::env::var_os(ABORT_ON);
+    // Reads on its own thread, so letters are taken in while others render.
+    let reader = std::thread::Builder::new().spawn(move || read_letters(&sender, abort_on));
+    if reader.is_err() || !send(&Reply::Ready) {
+        return false;
+    }
+    let render = Render {
+        pipeline: &pipeline,
+        format: args.format.into(),
+        ppi: args.ppi,
+        publishing: &publishing,
+    };
+    let mut connected = true;
+    threads::render(&render, args.threads.get(), letters, |index, result| {
+        let (written, diagnostics) = match result {
+            Ok(warnings) => (true, warnings),
+            Err(error) => (false, error.diagnostics()),
+        };
+        // Once the batch is gone no one hears of a letter, but the letters
+        // in hand are still finished, so none is left half written.
+        connected =
+            connected && send(&Reply::Done { index, written, report: Report::new(&diagnostics) });
+    });
+    true
+}
+
+/// Passes on each letter from standard input until it ends (or holds
+/// something that is not a letter, which only a bug in the batch sends).
+fn read_letters(letters: &Sender<(usize, Job)>, abort_on: Option<OsString>) {
+    for line in std::io::stdin().lock().lines() {
+        let Ok(Ok(letter)) = line.map(|line| serde_json::from_str::<Letter>(&line)) else {
+            break;
+        };
+        if abort_on.is_some() && letter.input.file_name() == abort_on.as_deref() {
+            std::process::abort();
+        }
+        let job = Job { input: letter.input, output: letter.output };
+        if letters.send((letter.index, job)).is_err() {
+            break;
+        }
+    }
+}
+
+/// Writes a reply for the batch; `false` once the batch is gone.
+fn send(reply: &Reply) -> bool {
+    let mut out = std::io::stdout().lock();
+    out.write_all(&wire::encode(reply)).and_then(|()| out.flush()).is_ok()
+}
