@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hmip_letter::{Format, Pipeline, Publishing, Setup, SourceFile};
+use hmip_letter::{Format, Options, Pipeline, Setup, SourceFile};
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -16,12 +16,12 @@ fn main() {
     let text = std::fs::read_to_string(&path).unwrap();
     let pipeline = Pipeline::new(&Setup::default()).unwrap();
     let loaded = pipeline.load(SourceFile::new("barnet-2014.yaml", text), None).unwrap();
-    let publishing = Publishing::default();
     println!(
         "Barnet (5 pages), in process, warm pipeline, Typst's caches emptied, median of {runs} runs:"
     );
     for format in [Format::Html, Format::Pdf] {
-        let render = || pipeline.render(&loaded, format, 72.0, &publishing).unwrap();
+        let options = Options { format, ..Options::default() };
+        let render = || pipeline.render(&loaded, &options).unwrap();
         let size = render().bytes().len();
         let median = median(runs, || {
             // Typst memoises: a letter typeset before would come from its
@@ -40,7 +40,7 @@ fn main() {
     }
     let compose = median(runs, || {
         let started = Instant::now();
-        std::hint::black_box(pipeline.compose(&loaded, &publishing).unwrap());
+        std::hint::black_box(pipeline.compose(&loaded, &Options::default()).unwrap());
         started.elapsed()
     });
     println!(

@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use hmip_letter::{Pipeline, Publishing, Setup, SourceFile};
+use hmip_letter::{Options, Pipeline, Setup, SourceFile};
 
 /// The binary measured: this build's, or `$HMIP_LETTER` (e.g. the `dist`
 /// profile's, `target/dist/hmip-letter`).
@@ -142,7 +142,7 @@ fn stages(letters: &[PathBuf]) {
     let started = Instant::now();
     let pipeline = Pipeline::new(&Setup::default()).unwrap();
     let setup = started.elapsed();
-    let publishing = Publishing::default();
+    let options = Options::default();
     let mut times: [Vec<Duration>; 5] = Default::default();
     for path in letters {
         let text = fs::read_to_string(path).unwrap();
@@ -151,14 +151,14 @@ fn stages(letters: &[PathBuf]) {
             pipeline.load(SourceFile::new(path.display().to_string(), text), None).unwrap();
         times[0].push(t.elapsed());
         let t = Instant::now();
-        let prepared = pipeline.prepare(&letter, &publishing).unwrap();
+        let prepared = pipeline.prepare(&letter, &options).unwrap();
         times[1].push(t.elapsed());
         let world = pipeline.world(&letter, &prepared);
         let t = Instant::now();
         let typeset = pipeline.typeset(&world).unwrap();
         times[2].push(t.elapsed());
         let t = Instant::now();
-        let pdf = pipeline.pdf(&world, &letter, &typeset.document, &publishing).unwrap();
+        let pdf = pipeline.pdf(&world, &letter, &typeset.document, &options).unwrap();
         times[3].push(t.elapsed());
         let t = Instant::now();
         hmip_letter::output::write_atomic(&path.with_extension("pdf"), &pdf).unwrap();

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostic, Error};
 use crate::format::Format;
-use crate::{Pipeline, Publishing, Setup};
+use crate::{Options, Pipeline, Setup};
 
 mod pool;
 mod process;
@@ -43,9 +43,7 @@ const MOST_THREADS: usize = 4;
 /// How every letter of a batch is rendered: what one `render` is given.
 pub struct Settings {
     pub setup: Setup,
-    pub format: Format,
-    pub ppi: f32,
-    pub publishing: Publishing,
+    pub options: Options,
     /// The arguments of `hmip-letter worker` that render the same way.
     pub worker_args: Vec<OsString>,
 }
@@ -222,12 +220,7 @@ fn in_process(
     done: &mut dyn FnMut(usize, threads::Result),
 ) -> Result<(), Error> {
     let pipeline = Pipeline::new(&settings.setup)?;
-    let render = threads::Render {
-        pipeline: &pipeline,
-        format: settings.format,
-        ppi: settings.ppi,
-        publishing: &settings.publishing,
-    };
+    let render = threads::Render { pipeline: &pipeline, options: &settings.options };
     let (sender, letters) = mpsc::channel();
     for (index, job) in jobs.iter().enumerate() {
         let _ = sender.send((index, job.clone()));

@@ -2,30 +2,35 @@
 //!
 //! Doc comments here are the help text. `-` stands for standard input or
 //! output and is parsed into [`Input`]/[`Output`] here, so nothing after
-//! this module looks at raw argument strings.
+//! this module looks at raw argument strings. This module and `main.rs`
+//! are the only ones that know clap: the library takes its own types
+//! ([`Options`], [`Setup`], [`DiagnosticFormat`]), made here.
 
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::format::Format;
-use crate::load::Input;
-use crate::output::Output;
-use crate::report::DiagnosticFormat;
+use hmip_letter::load::Input;
+use hmip_letter::output::Output;
+use hmip_letter::report::DiagnosticFormat;
+use hmip_letter::{DEFAULT_PPI, Format, Options, Setup};
 
 /// Turn an inspector's findings file into the published HM Inspectorate of
 /// Probation letter (PDF, or an accessible web page).
 #[derive(Debug, Parser)]
 #[command(name = "hmip-letter", version, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
+    /// Print errors only: no status lines, no progress bar, no warnings.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Render a findings file to a PDF letter or an accessible web page.
     Render(RenderArgs),
     /// Check findings files for every problem, without writing anything.
@@ -50,6 +55,11 @@ pub enum Command {
     /// (English and Welsh): the same dates, counts, figures, addresses,
     /// footnotes and names.
     Pair(PairArgs),
+    /// Print a completion script for a shell, to install beside your
+    /// shell's other completions (see the README).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man`.
+    Man,
     /// Render the letters a batch sends on standard input (used by
     /// `render`; not for people).
     #[command(hide = true)]
@@ -58,44 +68,44 @@ pub enum Command {
 
 /// Arguments of `diff`.
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The earlier version of the findings file; `-` reads standard input.
     #[arg(value_name = "OLD", value_parser = parse_input)]
-    pub old: Input,
+    pub(crate) old: Input,
 
     /// The later version.
     #[arg(value_name = "NEW", value_parser = parse_input)]
-    pub new: Input,
+    pub(crate) new: Input,
 
     /// How to write the changes.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
+    pub(crate) format: DiffFormat,
 
     /// Where to write them; `-` (the default) writes to standard output.
     #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
-    pub output: Option<Output>,
+    pub(crate) output: Option<Output>,
 
     /// When to colour the text: auto (on a terminal, unless NO_COLOR is set),
     /// always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 
     /// Templates for OLD only, to see what a change of templates, words or
     /// organisation does to a letter. Default: those of --templates.
     #[arg(long, value_name = "DIR")]
-    pub old_templates: Option<PathBuf>,
+    pub(crate) old_templates: Option<PathBuf>,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
+    pub(crate) setup: SetupArgs,
 
     /// How to print errors in the findings files.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
+    pub(crate) diagnostic_format: Diagnostics,
 }
 
 /// How `diff` writes the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     /// Text: in colour on a terminal, with [-deleted-] and {+inserted+} marks otherwise.
     Text,
     /// One self-contained, accessible web page, with <del> and <ins>.
@@ -106,7 +116,7 @@ pub enum DiffFormat {
 
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -114,140 +124,124 @@ pub enum ColorChoice {
 
 /// Arguments of `preflight`.
 #[derive(Debug, Args)]
-pub struct PreflightArgs {
+pub(crate) struct PreflightArgs {
     /// The findings files (YAML); `-` reads standard input.
     #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
-    pub inputs: Vec<Input>,
+    pub(crate) inputs: Vec<Input>,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
+    pub(crate) setup: SetupArgs,
 
     /// How to print what preflight finds.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
+    pub(crate) diagnostic_format: Diagnostics,
 }
 
 /// Arguments of `pair`.
 #[derive(Debug, Args)]
-pub struct PairArgs {
+pub(crate) struct PairArgs {
     /// The letter in one language, usually English; `-` reads standard input.
     #[arg(value_name = "ENGLISH", value_parser = parse_input)]
-    pub first: Input,
+    pub(crate) first: Input,
 
     /// The same letter in the other language, usually Welsh. Differences
     /// are reported in this file.
     #[arg(value_name = "WELSH", value_parser = parse_input)]
-    pub second: Input,
+    pub(crate) second: Input,
 
     #[command(flatten)]
-    pub setup: SetupArgs,
+    pub(crate) setup: SetupArgs,
 
     /// How to print the differences.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
+    pub(crate) diagnostic_format: Diagnostics,
 }
 
 /// Arguments of `watch`.
 #[derive(Debug, Args)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// The findings file (YAML).
     #[arg(value_name = "FINDINGS")]
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
 
     /// Where to write the letter. Default: beside the findings file, with
     /// the format's extension.
     #[arg(short, long, value_name = "OUT")]
-    pub output: Option<PathBuf>,
-
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
-    pub format: OutputFormat,
-
-    /// Pixels per inch of the pages written by `--format png`.
-    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
-    pub ppi: f32,
+    pub(crate) output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) formatting: FormatArgs,
+
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
 }
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The findings files (YAML); `-` reads standard input.
     #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
-    pub inputs: Vec<Input>,
+    pub(crate) inputs: Vec<Input>,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) common: CommonArgs,
 }
 
 /// Arguments of `init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The area inspected, e.g. "Barnet".
-    pub area: Option<String>,
+    pub(crate) area: Option<String>,
 
     /// The file to write. Default: the area's name in lowercase, or
     /// `findings.yaml`.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 
     /// Overwrite the file if it exists.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 /// Arguments of `render`.
 #[derive(Debug, Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// The findings files (YAML), or folders of them; `-` reads standard
     /// input. Several are rendered in parallel.
     #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
-    pub inputs: Vec<Input>,
+    pub(crate) inputs: Vec<Input>,
 
     /// Where to write the letter; `-` writes to standard output. With
     /// several findings files, a folder (created if missing).
     /// Default: beside each findings file, with the format's extension.
     #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
-    pub output: Option<Output>,
+    pub(crate) output: Option<Output>,
 
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
-    pub format: OutputFormat,
-
-    /// Pixels per inch of the pages written by `--format png`.
-    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
-    pub ppi: f32,
+    #[command(flatten)]
+    pub(crate) formatting: FormatArgs,
 
     /// How many letters of a batch to render at once. Default: the number
     /// of cores this process may use.
     #[arg(short, long, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
+    pub(crate) jobs: Option<NonZeroUsize>,
 
     /// How many of those letters one worker process renders at once
     /// (default: chosen from --jobs); for measuring.
     #[arg(long, value_name = "N", hide = true)]
-    pub threads_per_worker: Option<NonZeroUsize>,
+    pub(crate) threads_per_worker: Option<NonZeroUsize>,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) common: CommonArgs,
 }
 
 impl RenderArgs {
     /// The arguments of `hmip-letter worker` that render each letter exactly
     /// as these would. Every field is named, so a new option does not
     /// compile until it is passed on (or said not to matter to a worker).
-    pub fn worker_args(&self) -> Vec<OsString> {
-        let RenderArgs {
-            inputs: _,
-            output: _,
-            format,
-            ppi,
-            jobs: _,
-            threads_per_worker: _,
-            common,
-        } = self;
+    pub(crate) fn worker_args(&self) -> Vec<OsString> {
+        let RenderArgs { inputs: _, output: _, formatting, jobs: _, threads_per_worker: _, common } =
+            self;
+        let FormatArgs { format, ppi } = formatting;
         let CommonArgs { setup, publishing, diagnostic_format: _ } = common;
         let SetupArgs { templates, font_paths } = setup;
         let PublishingArgs { pdf_standard, draft, creation_timestamp } = publishing;
@@ -274,19 +268,47 @@ impl RenderArgs {
 /// Arguments of the hidden `worker` command: how to render, as `render`
 /// takes it; the letters themselves come on standard input.
 #[derive(Debug, Args)]
-pub struct WorkerArgs {
+pub(crate) struct WorkerArgs {
     /// How many letters to render at once.
     #[arg(long, default_value = "1")]
-    pub threads: NonZeroUsize,
-
-    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
-    pub format: OutputFormat,
-
-    #[arg(long, default_value_t = 144.0, value_parser = parse_ppi)]
-    pub ppi: f32,
+    pub(crate) threads: NonZeroUsize,
 
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) formatting: FormatArgs,
+
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+/// What to write, and at what resolution.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct FormatArgs {
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
+    pub(crate) format: OutputFormat,
+
+    /// Pixels per inch of the pages written by `--format png`.
+    #[arg(long, default_value_t = DEFAULT_PPI, value_parser = parse_ppi)]
+    pub(crate) ppi: f32,
+}
+
+impl FormatArgs {
+    /// The options every letter of the run is rendered with.
+    pub(crate) fn options(&self, publishing: &PublishingArgs) -> Result<Options, clap::Error> {
+        publishing.options(Options {
+            format: self.format.into(),
+            ppi: self.ppi,
+            ..Options::default()
+        })
+    }
 }
 
 /// The name a value is given by on the command line.
@@ -296,26 +318,26 @@ fn value_name(value: impl ValueEnum) -> String {
 
 /// How a letter is published.
 #[derive(Debug, Clone, Args)]
-pub struct PublishingArgs {
+pub(crate) struct PublishingArgs {
     /// The PDF standards the letter must meet, comma-separated: a-2b
     /// (archival), a-3b (archival, with the findings file attached), ua-1
     /// (accessible), or none for a plain PDF.
     #[arg(long, value_enum, value_delimiter = ',', default_values = ["a-2b", "ua-1"])]
-    pub pdf_standard: Vec<Standard>,
+    pub(crate) pdf_standard: Vec<Standard>,
 
     /// Mark the letter as a draft: DRAFT across every page and in the title.
     #[arg(long)]
-    pub draft: bool,
+    pub(crate) draft: bool,
 
     /// The creation date written into the PDF, as seconds since 1970.
     /// Default: the publication date.
     #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "UNIX_TIME")]
-    pub creation_timestamp: Option<i64>,
+    pub(crate) creation_timestamp: Option<i64>,
 }
 
 impl PublishingArgs {
-    /// The choices as the pipeline takes them.
-    pub fn publishing(&self) -> Result<crate::Publishing, clap::Error> {
+    /// `options` with these choices of standards, draft and date.
+    pub(crate) fn options(&self, options: Options) -> Result<Options, clap::Error> {
         let standards = if self.pdf_standard.contains(&Standard::None) {
             if self.pdf_standard.len() > 1 {
                 return Err(usage_error("--pdf-standard none cannot be combined with a standard"));
@@ -326,19 +348,19 @@ impl PublishingArgs {
         };
         let timestamp = match self.creation_timestamp {
             None => None,
-            Some(seconds) => Some(crate::datetime_from_unix(seconds).ok_or_else(|| {
+            Some(seconds) => Some(hmip_letter::datetime_from_unix(seconds).ok_or_else(|| {
                 usage_error(format!(
                     "the creation timestamp {seconds} is not a date Typst can write"
                 ))
             })?),
         };
-        Ok(crate::Publishing { standards, draft: self.draft, timestamp })
+        Ok(Options { standards, draft: self.draft, timestamp, ..options })
     }
 }
 
 /// A PDF standard a letter can meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Standard {
+pub(crate) enum Standard {
     /// PDF/A-2b: for archiving.
     #[value(name = "a-2b")]
     A2b,
@@ -372,41 +394,60 @@ fn parse_ppi(arg: &str) -> Result<f32, String> {
 
 /// Arguments every command that typesets shares.
 #[derive(Debug, Clone, Args)]
-pub struct CommonArgs {
+pub(crate) struct CommonArgs {
     #[command(flatten)]
-    pub setup: SetupArgs,
+    pub(crate) setup: SetupArgs,
 
     #[command(flatten)]
-    pub publishing: PublishingArgs,
+    pub(crate) publishing: PublishingArgs,
 
     /// How to print errors and warnings.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub diagnostic_format: DiagnosticFormat,
+    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
+    pub(crate) diagnostic_format: Diagnostics,
 }
 
 /// Where templates and fonts come from.
 #[derive(Debug, Clone, Args)]
-pub struct SetupArgs {
+pub(crate) struct SetupArgs {
     /// A folder of templates that override the built-in ones, file by file
     /// (`sqs.typ.j2`, `sqs.html.j2`, `style.typ`, `organisation.yaml`,
     /// `preflight.yaml`, `words/LANG.yaml`, or new letters and languages).
     #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    pub(crate) templates: Option<PathBuf>,
 
     /// A folder of extra fonts (.ttf, .otf) to use beside the built-in ones.
     #[arg(long = "font-path", value_name = "DIR")]
-    pub font_paths: Vec<PathBuf>,
+    pub(crate) font_paths: Vec<PathBuf>,
 }
 
 impl SetupArgs {
-    pub fn setup(&self) -> crate::Setup {
-        crate::Setup { templates: self.templates.clone(), font_paths: self.font_paths.clone() }
+    /// Where the library finds templates and fonts.
+    pub(crate) fn setup(&self) -> Setup {
+        Setup { templates: self.templates.clone(), font_paths: self.font_paths.clone() }
+    }
+}
+
+/// How to print errors and warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Diagnostics {
+    /// The message with the source line shown and the spot marked.
+    Human,
+    /// One `file:line:col: severity: message` line each.
+    Short,
+}
+
+impl From<Diagnostics> for DiagnosticFormat {
+    fn from(format: Diagnostics) -> DiagnosticFormat {
+        match format {
+            Diagnostics::Human => DiagnosticFormat::Human,
+            Diagnostics::Short => DiagnosticFormat::Short,
+        }
     }
 }
 
 /// What `render` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// The letter as PDF (PDF/A-2b and PDF/UA-1 unless --pdf-standard says otherwise).
     Pdf,
     /// The letter as one self-contained, accessible web page.
@@ -445,7 +486,7 @@ fn parse_output(arg: &str) -> Result<Output, String> {
 }
 
 /// A usage error found after parsing: clap prints it and exits with 2.
-pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
+pub(crate) fn usage_error(message: impl std::fmt::Display) -> clap::Error {
     use clap::CommandFactory;
     Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message)
 }
@@ -492,8 +533,8 @@ mod tests {
         let args: Vec<String> = args.into_iter().map(|a| a.into_string().unwrap()).collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let Command::Worker(worker) = parse(&args) else { panic!("not worker") };
-        assert_eq!(worker.format, render.format);
-        assert_eq!(worker.ppi, render.ppi);
+        assert_eq!(worker.formatting.format, render.formatting.format);
+        assert_eq!(worker.formatting.ppi, render.formatting.ppi);
         assert_eq!(format!("{:?}", worker.common.setup), format!("{:?}", render.common.setup));
         let (w, r) = (&worker.common.publishing, &render.common.publishing);
         assert_eq!(format!("{w:?}"), format!("{r:?}"));

@@ -18,8 +18,6 @@
 
 pub mod batch;
 pub mod check;
-pub mod cli;
-pub mod commands;
 pub mod compose;
 pub mod dates;
 pub mod diff;
@@ -41,7 +39,6 @@ pub mod schema;
 pub mod suggest;
 pub mod templates;
 pub mod typeset;
-pub mod watch;
 pub mod words;
 pub mod world;
 pub mod yaml;
@@ -154,10 +151,10 @@ impl Pipeline {
 
     /// The letter a reader reads: the checked findings in the words of
     /// their language.
-    pub fn compose(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Letter, Error> {
+    pub fn compose(&self, loaded: &Loaded, options: &Options) -> Result<Letter, Error> {
         let words = self.words_of(loaded)?;
-        let attachment = publishing.attaches_source().then(|| attachment_name(&loaded.file.name));
-        let extras = Extras { draft: publishing.draft, logo: loaded.logo.clone(), attachment };
+        let attachment = options.attaches_source().then(|| attachment_name(&loaded.file.name));
+        let extras = Extras { draft: options.draft, logo: loaded.logo.clone(), attachment };
         let organisation = words.organisation(&self.organisation, loaded.findings.published);
         Ok(compose::compose(&loaded.texts, words, &organisation, &extras))
     }
@@ -166,7 +163,7 @@ impl Pipeline {
     /// reads, as published by default.
     pub fn read_letter(&self, input: &load::Input) -> Result<Letter, Error> {
         let loaded = self.load(load::read(input)?, input.dir())?;
-        self.compose(&loaded, &Publishing::default())
+        self.compose(&loaded, &Options::default())
     }
 
     /// The words of a checked letter's language.
@@ -192,7 +189,7 @@ impl Pipeline {
         loaded: &Loaded,
         rules: &preflight::Rules,
     ) -> Result<preflight::Found, Error> {
-        let letter = self.compose(loaded, &Publishing::default())?;
+        let letter = self.compose(loaded, &Options::default())?;
         let organisation_file = template(&self.templates, ORGANISATION)?;
         let words = self.words_of(loaded)?;
         let organisation = words.organisation(&self.organisation, loaded.findings.published);
@@ -214,8 +211,8 @@ impl Pipeline {
 
     /// The Typst source of a letter and the files it may read (its logo,
     /// and for PDF/A-3 the findings file itself, to attach).
-    pub fn prepare(&self, loaded: &Loaded, publishing: &Publishing) -> Result<Prepared, Error> {
-        let letter = self.compose(loaded, publishing)?;
+    pub fn prepare(&self, loaded: &Loaded, options: &Options) -> Result<Prepared, Error> {
+        let letter = self.compose(loaded, options)?;
         self.prepare_letter(loaded, &letter)
     }
 
@@ -256,12 +253,12 @@ impl Pipeline {
         world: &LetterWorld,
         loaded: &Loaded,
         document: &PagedDocument,
-        publishing: &Publishing,
+        options: &Options,
     ) -> Result<Vec<u8>, Error> {
         let f = &loaded.findings;
         let settings = PdfSettings {
-            standards: publishing.standards.clone(),
-            timestamp: publishing.timestamp.unwrap_or_else(|| publication_date(f)),
+            standards: options.standards.clone(),
+            timestamp: options.timestamp.unwrap_or_else(|| publication_date(f)),
             // One stable document ID per letter: the same letter keeps its ID
             // when it is regenerated, and no two letters share one.
             ident: format!("hmip-letter/{}/{}/{}", f.letter, f.area, f.published),
@@ -269,23 +266,18 @@ impl Pipeline {
         typeset::pdf(world, document, &settings).map_err(Error::Invalid)
     }
 
-    /// Renders a checked letter in a format: the output files in order (one,
-    /// or one per page for PNG), with every warning met on the way.
-    pub fn render(
-        &self,
-        loaded: &Loaded,
-        format: Format,
-        ppi: f32,
-        publishing: &Publishing,
-    ) -> Result<Rendered, Error> {
-        let letter = self.compose(loaded, publishing)?;
+    /// Renders a checked letter as `options` say: the output files in
+    /// order (one, or one per page for PNG), with every warning met on the
+    /// way.
+    pub fn render(&self, loaded: &Loaded, options: &Options) -> Result<Rendered, Error> {
+        let letter = self.compose(loaded, options)?;
         let mut warnings = loaded.warnings.clone();
-        if format == Format::Html {
+        if options.format == Format::Html {
             let html = self.layout(&letter, Format::Html)?;
             return Ok(Rendered { outputs: vec![html.into_bytes()], pages: 0, warnings });
         }
         let prepared = self.prepare_letter(loaded, &letter)?;
-        if format == Format::Typ {
+        if options.format == Format::Typ {
             let bytes = prepared.source.text.clone().into_bytes();
             return Ok(Rendered { outputs: vec![bytes], pages: 0, warnings });
         }
@@ -293,34 +285,28 @@ impl Pipeline {
         let typeset = self.typeset(&world)?;
         warnings.extend(typeset.warnings);
         let pages = typeset.document.pages().len();
-        let outputs = match format {
-            Format::Png => typeset::png(&typeset.document, ppi)?,
-            _ => vec![self.pdf(&world, loaded, &typeset.document, publishing)?],
+        let outputs = match options.format {
+            Format::Png => typeset::png(&typeset.document, options.ppi)?,
+            _ => vec![self.pdf(&world, loaded, &typeset.document, options)?],
         };
         Ok(Rendered { outputs, pages, warnings })
     }
 
     /// Reads, checks and renders one findings file.
-    pub fn render_input(
-        &self,
-        input: &load::Input,
-        format: Format,
-        ppi: f32,
-        publishing: &Publishing,
-    ) -> Result<Rendered, Error> {
+    pub fn render_input(&self, input: &load::Input, options: &Options) -> Result<Rendered, Error> {
         let loaded = self.load(load::read(input)?, input.dir())?;
-        self.render(&loaded, format, ppi, publishing)
+        self.render(&loaded, options)
     }
 
     /// Reads, checks and renders a findings file to a PDF with the default
-    /// standards: every stage, one call.
+    /// options: every stage, one call.
     pub fn render_pdf(
         &self,
         file: Arc<SourceFile>,
         dir: Option<PathBuf>,
     ) -> Result<Rendered, Error> {
         let loaded = self.load(file, dir)?;
-        self.render(&loaded, Format::Pdf, 144.0, &Publishing::default())
+        self.render(&loaded, &Options::default())
     }
 }
 
@@ -344,21 +330,32 @@ impl Rendered {
     }
 }
 
-/// How a letter is published: which PDF standards, draft or final, and the
-/// creation date to write.
+/// What a letter is rendered as, and how it is published: the options
+/// that travel together from the command line to every letter of a run.
 #[derive(Debug, Clone)]
-pub struct Publishing {
+pub struct Options {
+    pub format: Format,
+    /// Pixels per inch of PNG pages.
+    pub ppi: f32,
+    /// The standards a PDF must meet; Typst checks them as it writes.
     pub standards: Vec<PdfStandard>,
+    /// Marks the letter a draft, whatever its findings say.
     pub draft: bool,
     /// The PDF's creation date; the publication date when none is given.
     pub timestamp: Option<Datetime>,
 }
 
-impl Default for Publishing {
-    /// PDF/A-2b and PDF/UA-1: archival and accessible, as public-sector
-    /// websites require.
+/// PNG pages at twice the resolution of the page: sharp on screen, and a
+/// few hundred KiB a page.
+pub const DEFAULT_PPI: f32 = 144.0;
+
+impl Default for Options {
+    /// A PDF that is PDF/A-2b and PDF/UA-1: archival and accessible, as
+    /// public-sector websites require.
     fn default() -> Self {
         Self {
+            format: Format::Pdf,
+            ppi: DEFAULT_PPI,
             standards: vec![PdfStandard::A_2b, PdfStandard::Ua_1],
             draft: false,
             timestamp: None,
@@ -366,7 +363,7 @@ impl Default for Publishing {
     }
 }
 
-impl Publishing {
+impl Options {
     /// PDF/A-3 carries the findings file inside the PDF.
     pub fn attaches_source(&self) -> bool {
         self.standards.contains(&PdfStandard::A_3b)

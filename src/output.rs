@@ -65,12 +65,16 @@ fn written_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<tempfile::NamedT
     Ok(temp)
 }
 
-/// Writes `bytes` to standard output.
+/// Writes `bytes` to standard output. A reader that stops reading (`| head`)
+/// has what it wanted: a closed pipe is not an error.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::write(Path::new("<stdout>"), e))
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::write(Path::new("<stdout>"), e))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Writes a letter's outputs: one file, or for PNG one per page

@@ -16,7 +16,7 @@ use codespan_reporting::term::{self, Config};
 use crate::error::{Diagnostic, Severity, SourceFile};
 
 /// How diagnostics are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DiagnosticFormat {
     /// The message with the source line shown and the spot marked.
     #[default]
@@ -45,21 +45,24 @@ pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String
 }
 
 /// Prints diagnostics to standard error, in colour on a terminal.
-pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) {
+pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> io::Result<()> {
     let stderr = io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if format == DiagnosticFormat::Short || !color {
-        let _ = stderr.lock().write_all(to_string(diagnostics, format).as_bytes());
-        return;
+        return stderr.lock().write_all(to_string(diagnostics, format).as_bytes());
     }
     let (files, reports) = prepare(diagnostics);
     let config = Config::default();
     let styles = term::Styles::default();
     let mut out = term::termcolor::StandardStream::stderr(term::termcolor::ColorChoice::Auto);
     let mut writer = term::StylesWriter::new(&mut out, &styles);
-    for report in &reports {
-        let _ = term::emit_to_write_style(&mut writer, &config, &files, report);
+    for (report, diagnostic) in reports.iter().zip(diagnostics) {
+        if term::emit_to_write_style(&mut writer, &config, &files, report).is_err() {
+            // One codespan cannot draw is still printed, on one line.
+            writeln!(io::stderr().lock(), "{diagnostic}")?;
+        }
     }
+    Ok(())
 }
 
 type Files = SimpleFiles<String, String>;

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Diagnostic, Error};
 use crate::load::Input;
 use crate::output::{self, Output};
-use crate::{Format, Pipeline, Publishing};
+use crate::{Options, Pipeline};
 
 use super::Job;
 
@@ -35,9 +35,7 @@ const STACK_SIZE: usize = 32 * 1024 * 1024;
 /// How every letter of a batch is rendered.
 pub struct Render<'a> {
     pub pipeline: &'a Pipeline,
-    pub format: Format,
-    pub ppi: f32,
-    pub publishing: &'a Publishing,
+    pub options: &'a Options,
 }
 
 /// The warnings of a written letter, or why it was not written.
@@ -100,8 +98,8 @@ fn next(letters: &Mutex<Receiver<(usize, Job)>>) -> Option<(usize, Job)> {
 /// Reads, checks, renders and writes one letter.
 pub fn render_one(render: &Render, job: &Job) -> Result {
     let input = Input::Path(job.input.clone());
-    let rendered =
-        render.pipeline.render_input(&input, render.format, render.ppi, render.publishing)?;
-    output::write_outputs(&Output::Path(job.output.clone()), render.format, &rendered.outputs)?;
+    let rendered = render.pipeline.render_input(&input, render.options)?;
+    let format = render.options.format;
+    output::write_outputs(&Output::Path(job.output.clone()), format, &rendered.outputs)?;
     Ok(rendered.warnings)
 }

@@ -16,27 +16,28 @@ use std::sync::mpsc::{self, Sender};
 use super::Job;
 use super::threads::{self, Render};
 use super::wire::{self, Letter, Reply, Report};
-use crate::Pipeline;
-use crate::cli::WorkerArgs;
+use crate::{Diagnostic, Error, Options, Pipeline, Setup};
 
 /// For tests only: a worker given a letter whose findings file has this
 /// name aborts, as a worker that hit a bug would, so the tests can see a
 /// batch survive it.
 pub const ABORT_ON: &str = "HMIP_LETTER_TEST_ABORT_ON";
 
-/// Serves the batch on standard input and output until the input ends.
-/// `false` if the templates or fonts could not be loaded.
-pub fn serve(args: &WorkerArgs) -> bool {
+/// Serves the batch on standard input and output until the input ends,
+/// rendering on `threads` threads. `false` if the templates or fonts could
+/// not be loaded, or `options` came with a problem (`Err`) that the batch
+/// should hear of.
+pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> bool {
     // Ctrl-C is the batch's to handle: it stops sending letters, and we
     // finish the ones we have, so none is left half written.
-    let _ = ctrlc::set_handler(|| {});
-    let loaded = args.common.publishing.publishing().map_err(|e| {
-        let message = e.to_string().trim_start_matches("error: ").trim_end().to_string();
-        crate::Error::from(crate::Diagnostic::error(message))
+    let handled = ctrlc::set_handler(|| {});
+    let setup = options.and_then(|options| {
+        handled.map_err(|e| {
+            Error::from(Diagnostic::error(format!("a worker cannot set aside Ctrl-C: {e}")))
+        })?;
+        Ok((Pipeline::new(setup)?, options))
     });
-    let setup =
-        loaded.and_then(|publishing| Ok((Pipeline::new(&args.common.setup.setup())?, publishing)));
-    let (pipeline, publishing) = match setup {
+    let (pipeline, options) = match setup {
         Ok(setup) => setup,
         Err(error) => {
             send(&Reply::SetupFailed(Report::new(&error.diagnostics())));
@@ -50,14 +51,9 @@ pub fn serve(args: &WorkerArgs) -> bool {
     if reader.is_err() || !send(&Reply::Ready) {
         return false;
     }
-    let render = Render {
-        pipeline: &pipeline,
-        format: args.format.into(),
-        ppi: args.ppi,
-        publishing: &publishing,
-    };
+    let render = Render { pipeline: &pipeline, options: &options };
     let mut connected = true;
-    threads::render(&render, args.threads.get(), letters, |index, result| {
+    threads::render(&render, threads, letters, |index, result| {
         let (written, diagnostics) = match result {
             Ok(warnings) => (true, warnings),
             Err(error) => (false, error.diagnostics()),

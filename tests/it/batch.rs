@@ -336,9 +336,7 @@ fn the_benchmark_letters_are_valid_and_varied() {
             .load(hmip_letter::SourceFile::new(format!("letter-{i}.yaml"), text), None)
             .unwrap_or_else(|e| panic!("letter {i}: {e}"));
         assert!(letter.warnings.is_empty(), "letter {i}: {:?}", letter.warnings);
-        let rendered = pipeline()
-            .render(&letter, hmip_letter::Format::Pdf, 72.0, &hmip_letter::Publishing::default())
-            .unwrap();
+        let rendered = pipeline().render(&letter, &hmip_letter::Options::default()).unwrap();
         pages.insert(rendered.pages);
     }
     assert!(pages.len() >= 2, "the letters vary in length: {pages:?}");

@@ -109,7 +109,7 @@ pub fn load_fixture(name: &str) -> hmip_letter::Loaded {
 /// A fixture rendered in a format, in process.
 pub fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
     let loaded = load_fixture(name);
-    match pipeline().render(&loaded, format, 72.0, &hmip_letter::Publishing::default()) {
+    match pipeline().render(&loaded, &hmip_letter::Options { format, ..Default::default() }) {
         Ok(rendered) => rendered,
         Err(e) => panic!("{name} did not render: {e}"),
     }
@@ -118,7 +118,7 @@ pub fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
 /// The composed letter of a fixture.
 pub fn letter_of(name: &str) -> hmip_letter::letter::Letter {
     let loaded = load_fixture(name);
-    pipeline().compose(&loaded, &hmip_letter::Publishing::default()).unwrap()
+    pipeline().compose(&loaded, &hmip_letter::Options::default()).unwrap()
 }
 
 /// The findings files of `fixtures/` (the valid letters), by name.

@@ -138,7 +138,7 @@ fn a_passage_moved_to_another_section_is_a_move() {
     assert_ne!(old, new);
     let letter = |name: &str, yaml: &str| {
         let loaded = pipeline().load(hmip_letter::SourceFile::new(name, yaml), None).unwrap();
-        pipeline().compose(&loaded, &hmip_letter::Publishing::default()).unwrap()
+        pipeline().compose(&loaded, &hmip_letter::Options::default()).unwrap()
     };
     let comparison = diff::compare(&letter("a", &old), &letter("b", &new), ("a", "b"));
     let found: Vec<(What, &str, Option<&str>)> =

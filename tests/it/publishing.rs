@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use hmip_letter::{Format, Publishing, load};
+use hmip_letter::{Format, Options, load};
 use lopdf::{Document, Object};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 
@@ -211,11 +211,12 @@ fn drafts_are_marked_in_the_title_and_across_every_page() {
             .replace("logo:\n  file: hmip-logo.svg\n  alt: HM Inspectorate of Probation\n", ""),
     );
     let letter = pipeline().load(file, None).unwrap();
-    let png = |publishing: &Publishing| {
-        pipeline().render(&letter, Format::Png, 40.0, publishing).unwrap().outputs
+    let png = |draft: bool| {
+        let options = Options { format: Format::Png, ppi: 40.0, draft, ..Options::default() };
+        pipeline().render(&letter, &options).unwrap().outputs
     };
-    let final_pages = png(&Publishing::default());
-    let draft_pages = png(&Publishing { draft: true, ..Publishing::default() });
+    let final_pages = png(false);
+    let draft_pages = png(true);
     assert_eq!(final_pages.len(), draft_pages.len());
     for (plain, marked) in final_pages.iter().zip(&draft_pages) {
         let grey = |png: &[u8]| {
@@ -305,8 +306,8 @@ fn page_one_looks_as_it_did() {
     for name in ["barnet-2014", "wrexham-2016"] {
         let input = load::Input::Path(fixture(&format!("{name}.yaml")));
         let letter = pipeline().load(load::read(&input).unwrap(), input.dir()).unwrap();
-        let pages =
-            pipeline().render(&letter, Format::Png, 40.0, &Publishing::default()).unwrap().outputs;
+        let png_options = Options { format: Format::Png, ppi: 40.0, ..Options::default() };
+        let pages = pipeline().render(&letter, &png_options).unwrap().outputs;
         let path = root().join(format!("tests/reference/{name}-page-1.png"));
         if std::env::var_os("UPDATE_REFERENCE_IMAGES").is_some() {
             fs::write(&path, &pages[0]).unwrap();
@@ -379,7 +380,7 @@ fn no_text_lies_outside_the_text_area() {
         .collect();
     letters.push(pipeline().load(hmip_letter::SourceFile::new("long.yaml", yaml), None).unwrap());
     for letter in &letters {
-        let prepared = pipeline().prepare(letter, &Publishing::default()).unwrap();
+        let prepared = pipeline().prepare(letter, &Options::default()).unwrap();
         let world = pipeline().world(letter, &prepared);
         let typeset = pipeline().typeset(&world).unwrap();
         for (number, page) in typeset.document.pages().iter().enumerate() {

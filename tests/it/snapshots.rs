@@ -11,7 +11,7 @@ fn generated_typst_of_each_fixture() {
         let input = load::Input::Path(path.to_path_buf());
         let file = load::read(&input).unwrap();
         let letter = pipeline().load(file, input.dir()).unwrap();
-        let prepared = pipeline().prepare(&letter, &hmip_letter::Publishing::default()).unwrap();
+        let prepared = pipeline().prepare(&letter, &hmip_letter::Options::default()).unwrap();
         insta::assert_snapshot!(prepared.source.text);
     });
 }

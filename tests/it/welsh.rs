@@ -6,7 +6,7 @@ use std::fs;
 
 use hmip_letter::letter::{Block, Letter, texts_of};
 use hmip_letter::report::{self, DiagnosticFormat};
-use hmip_letter::{Format, Publishing, SourceFile};
+use hmip_letter::{Format, Options, SourceFile};
 
 use crate::common::*;
 
@@ -25,7 +25,7 @@ fn load_text(yaml: &str) -> hmip_letter::Loaded {
 }
 
 fn compose_text(yaml: &str) -> Letter {
-    pipeline().compose(&load_text(yaml), &Publishing::default()).unwrap()
+    pipeline().compose(&load_text(yaml), &Options::default()).unwrap()
 }
 
 /// Every word the tool writes in a letter (its findings' own text and the
@@ -87,11 +87,13 @@ fn cy_and_cy_gb_are_both_published_as_cy_gb() {
     for tag in ["cy", "cy-GB"] {
         let yaml = welsh_yaml().replace("language: cy", &format!("language: {tag}"));
         let loaded = load_text(&yaml);
-        let pdf = pipeline().render(&loaded, Format::Pdf, 72.0, &Publishing::default()).unwrap();
+        let pdf = pipeline().render(&loaded, &Options::default()).unwrap();
         let doc = lopdf::Document::load_mem(pdf.bytes()).unwrap();
         let lang = doc.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap().to_vec();
         assert_eq!(lang, b"cy-GB", "{tag}");
-        let html = pipeline().render(&loaded, Format::Html, 72.0, &Publishing::default()).unwrap();
+        let html = pipeline()
+            .render(&loaded, &Options { format: Format::Html, ..Options::default() })
+            .unwrap();
         let html = String::from_utf8(html.bytes().to_vec()).unwrap();
         assert!(html.contains("<html lang=\"cy-GB\">"), "{tag}");
     }
@@ -125,7 +127,7 @@ fn without_area_in_a_welsh_letter_says_yn_area_and_warns() {
     let yaml = welsh_yaml().replace("area_in: yng Nghaerdydd\n", "");
     let loaded = load_text(&yaml);
     insta::assert_snapshot!(report::to_string(&loaded.warnings, DiagnosticFormat::Human));
-    let letter = pipeline().compose(&loaded, &Publishing::default()).unwrap();
+    let letter = pipeline().compose(&loaded, &Options::default()).unwrap();
     assert!(letter.title.to_plain().ends_with("o waith troseddu ieuenctid yn Caerdydd"));
     // A name that does not mutate, or a form given, is no warning.
     let abertawe = welsh_yaml()

@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use hmip_letter::error::{Diagnostic, Error};
+use hmip_letter::paths::{folder_of, same_file};
+use hmip_letter::report::DiagnosticFormat;
+use hmip_letter::{Options, Pipeline, load, output, typeset};
+
+use super::Sink;
 use crate::cli::{WatchArgs, usage_error};
-use crate::commands::Sink;
-use crate::error::{Diagnostic, Error};
-use crate::format::Format;
-use crate::paths::{folder_of, same_file};
-use crate::report::DiagnosticFormat;
-use crate::{Pipeline, Publishing, load, output, typeset};
 
 /// Saves arriving this close together are one change.
 const SETTLE: Duration = Duration::from_millis(3);
@@ -31,23 +31,28 @@ const SETTLE: Duration = Duration::from_millis(3);
 const TICK: Duration = Duration::from_millis(100);
 
 /// Watches until Ctrl-C. `Ok(false)` only if watching could not start.
-pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    let publishing = args.common.publishing.publishing()?;
-    let format = Format::from(args.format);
-    let output =
-        args.output.clone().unwrap_or_else(|| args.input.with_extension(format.extension()));
+pub(crate) fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
+    let options = args.formatting.options(&args.common.publishing)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.input.with_extension(options.format.extension()));
     if same_file(&args.input, &output) {
         return Err(usage_error(format!(
             "the output {} would overwrite the findings file",
             output.display()
         )));
     }
-    let diagnostics = args.common.diagnostic_format;
+    let diagnostics = args.common.diagnostic_format.into();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     // Without a handler Ctrl-C still ends the process; the handler lets the
-    // loop finish cleanly.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    // loop finish the letter it is writing.
+    if let Err(error) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        let d = Diagnostic::warning(format!("Ctrl-C cannot be caught here: {error}"))
+            .hint("Ctrl-C will still stop watch, perhaps while it writes a letter");
+        sink.diagnostics(&[d], diagnostics);
+    }
 
     let watched = match Watched::new(&args.input, args.common.setup.templates.as_deref()) {
         Ok(watched) => watched,
@@ -75,8 +80,7 @@ pub fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
         }
     }
 
-    let mut session =
-        Session { args: &args, format, output, publishing, pipeline: None, last: None };
+    let mut session = Session { args: &args, output, options, pipeline: None, last: None };
     session.reload(sink);
     session.render(sink, true);
     sink.status(&format!("watching {} (Ctrl-C to stop)", args.input.display()));
@@ -140,9 +144,8 @@ impl Watched {
 /// The state kept between renders.
 struct Session<'a> {
     args: &'a WatchArgs,
-    format: Format,
     output: PathBuf,
-    publishing: Publishing,
+    options: Options,
     /// None while the templates have an error.
     pipeline: Option<Pipeline>,
     /// The findings text last rendered, to skip saves that change nothing.
@@ -151,7 +154,7 @@ struct Session<'a> {
 
 impl Session<'_> {
     fn diagnostic_format(&self) -> DiagnosticFormat {
-        self.args.common.diagnostic_format
+        self.args.common.diagnostic_format.into()
     }
 
     /// Reads the templates and fonts again.
@@ -180,12 +183,10 @@ impl Session<'_> {
         self.last = Some(file.text.clone());
         let result = pipeline
             .load(file, input.dir())
-            .and_then(|letter| {
-                pipeline.render(&letter, self.format, self.args.ppi, &self.publishing)
-            })
+            .and_then(|letter| pipeline.render(&letter, &self.options))
             .and_then(|rendered| {
                 let output = output::Output::Path(self.output.clone());
-                output::write_outputs(&output, self.format, &rendered.outputs)?;
+                output::write_outputs(&output, self.options.format, &rendered.outputs)?;
                 Ok(rendered)
             });
         // A day of editing must not grow memory without bound.
