@@ -399,3 +399,93 @@ fn a_filled_in_starter_renders() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("f.pdf").exists());
 }
+
+/// The subcommands a user can run.
+const SUBCOMMANDS: [&str; 11] = [
+    "render",
+    "check",
+    "schema",
+    "init",
+    "watch",
+    "diff",
+    "preflight",
+    "pair",
+    "completions",
+    "man",
+    "help",
+];
+
+#[test]
+fn every_subcommands_help_says_what_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = run(dir.path(), &["--help"], None);
+    assert!(top.status.success());
+    let top = String::from_utf8(top.stdout).unwrap();
+    for sub in SUBCOMMANDS {
+        assert!(top.contains(&format!("  {sub}")), "--help does not list {sub}:\n{top}");
+    }
+    assert!(!top.contains("worker"), "the hidden worker command is not listed");
+    for sub in &SUBCOMMANDS[..10] {
+        let out = run(dir.path(), &[sub, "--help"], None);
+        assert!(out.status.success(), "{sub} --help");
+        let help = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(format!("help-{sub}"), help);
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let barnet = fixture("barnet-2014.yaml");
+    for command in [
+        format!("'{}' schema | head -1", env!("CARGO_BIN_EXE_hmip-letter")),
+        format!(
+            "'{}' render '{}' -o - | head -c 10",
+            env!("CARGO_BIN_EXE_hmip-letter"),
+            barnet.display()
+        ),
+        format!("'{}' man | head -c 10", env!("CARGO_BIN_EXE_hmip-letter")),
+    ] {
+        let out = std::process::Command::new("bash")
+            .args(["-c", &format!("set -o pipefail; {command}")])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{command}");
+    }
+}
+
+#[test]
+fn quiet_prints_errors_only() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture("warnings/slips.yaml"), dir.path().join("slips.yaml")).unwrap();
+    let loud = run(dir.path(), &["check", "slips.yaml"], None);
+    assert!(stderr(&loud).contains("warning:"), "{}", stderr(&loud));
+    let quiet = run(dir.path(), &["check", "-q", "slips.yaml"], None);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "", "no warnings, no status line");
+    let quiet = run(dir.path(), &["--quiet", "render", "slips.yaml"], None);
+    assert!(quiet.status.success() && stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+    assert!(dir.path().join("slips.pdf").exists());
+
+    fs::copy(fixture("invalid/wrong-type.yaml"), dir.path().join("bad.yaml")).unwrap();
+    let failed = run(dir.path(), &["check", "-q", "bad.yaml", "slips.yaml"], None);
+    assert_eq!(failed.status.code(), Some(1));
+    let err = stderr(&failed);
+    assert!(err.contains("error: expected a whole number"), "{err}");
+    assert!(!err.contains("warning") && !err.contains(": ok"), "{err}");
+}
+
+#[test]
+fn a_findings_file_may_start_with_a_dash_after_two() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture("bath-2016.yaml"), dir.path().join("-bath.yaml")).unwrap();
+    let refused = run(dir.path(), &["check", "-bath.yaml"], None);
+    assert_eq!(refused.status.code(), Some(2), "taken for an option without --");
+    let out = run(dir.path(), &["check", "--", "-bath.yaml"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(dir.path(), &["render", "-o", "b.pdf", "--", "-bath.yaml"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("b.pdf").exists());
+}

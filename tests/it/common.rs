@@ -52,6 +52,8 @@ pub fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // The tests' results must not depend on the caller's environment.
+        .env_remove("SOURCE_DATE_EPOCH")
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
