@@ -4,6 +4,9 @@
 //! measures what each costs per letter once the pipeline is warm (fonts,
 //! templates and the Typst library loaded), and how big each file is.
 
+// Unwrapping is how a benchmark stops with its reason.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

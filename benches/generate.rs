@@ -3,15 +3,20 @@
 //! date styles, and inline markup. Deterministic: letter `i` is always the
 //! same text.
 
+// Shared by the benches, a test and an example, each using a part of it.
+#![allow(unreachable_pub)]
+
 /// A small deterministic random number generator (SplitMix64).
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator whose numbers depend on `seed` alone.
     pub fn new(seed: u64) -> Self {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
     }
 
-    pub fn next(&mut self) -> u64 {
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -19,10 +24,12 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A number from 0 up to, not including, `n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
+    /// One of `items`.
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }

@@ -8,18 +8,19 @@
 //! - a batch of 1000 letters with `--jobs 1` and with all cores: wall and
 //!   CPU time per letter and the peak memory of all its processes, by
 //!   `benches/batch.sh`, which runs without cargo on any Linux machine;
-//! - how soon `watch` writes the new PDF after a one-paragraph edit.
+//! - (`watch` is measured by `cargo bench --bench watch`.)
 //!
 //! Whole-process times are medians of several runs of the release binary.
+
+// Unwrapping is how a benchmark stops with its reason.
+#![allow(clippy::unwrap_used)]
 
 #[path = "generate.rs"]
 mod generate;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use hmip_letter::{Options, Pipeline, Setup, SourceFile};
@@ -121,8 +122,6 @@ fn main() {
         .unwrap();
     assert!(status.success(), "benches/batch.sh failed");
     println!();
-
-    watch_latency(dir.path(), if quick { 5 } else { 15 });
 }
 
 /// Writes `n` generated findings files into `dir`.
@@ -253,53 +252,4 @@ fn typst_compile(typst: &Path, source: &Path) -> Command {
         .arg(source)
         .arg(source.with_extension("pdf"));
     command
-}
-
-/// How soon `watch` has written the new PDF after a one-paragraph edit.
-fn watch_latency(dir: &Path, edits: usize) {
-    let findings = dir.join("watched.yaml");
-    let original =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml"))
-            .unwrap();
-    fs::write(&findings, &original).unwrap();
-    let mut child = Command::new(bin())
-        .arg("watch")
-        .arg(&findings)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (sender, lines) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = sender.send((Instant::now(), line));
-        }
-    });
-    let wrote = |lines: &mpsc::Receiver<(Instant, String)>| loop {
-        let (at, line) = lines.recv_timeout(Duration::from_secs(20)).expect("watch wrote nothing");
-        if line.starts_with("wrote ") {
-            return at;
-        }
-    };
-    wrote(&lines);
-    std::thread::sleep(Duration::from_millis(200));
-    let mut samples = Vec::new();
-    for k in 0..edits {
-        let edited = original.replace(
-            "Barnet is a relatively small YOT",
-            &format!("Barnet is a relatively small YOT (edit {k})"),
-        );
-        let started = Instant::now();
-        fs::write(&findings, edited).unwrap();
-        samples.push(wrote(&lines) - started);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    samples.sort();
-    println!(
-        "watch, one-paragraph edit to new PDF: median {:.1} ms, worst {:.1} ms over {edits} edits   (target ≤ 50 ms)",
-        ms(samples[samples.len() / 2]),
-        ms(*samples.last().unwrap())
-    );
 }

@@ -6,6 +6,9 @@
 //! are trimmed after every re-render. `HMIP_LETTER=path` measures another
 //! build; `-- --quick` makes 40 edits.
 
+// Unwrapping is how a benchmark stops with its reason.
+#![allow(clippy::unwrap_used)]
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

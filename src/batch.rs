@@ -42,7 +42,9 @@ const MOST_THREADS: usize = 4;
 
 /// How every letter of a batch is rendered: what one `render` is given.
 pub struct Settings {
+    /// Where templates and fonts come from.
     pub setup: Setup,
+    /// How each letter is rendered.
     pub options: Options,
     /// The arguments of `hmip-letter worker` that render the same way.
     pub worker_args: Vec<OsString>,
@@ -51,7 +53,9 @@ pub struct Settings {
 /// How a batch's letters are spread: worker processes of a few threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
+    /// How many worker processes.
     pub workers: usize,
+    /// How many letters each renders at once.
     pub threads: usize,
 }
 
@@ -77,7 +81,9 @@ pub fn available_cores() -> usize {
 /// One letter of a batch: where it comes from and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
+    /// The findings file.
     pub input: PathBuf,
+    /// Where the letter is written.
     pub output: PathBuf,
 }
 
@@ -92,12 +98,15 @@ pub struct Outcome {
 /// What a whole batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
+    /// Letters written.
     pub rendered: usize,
+    /// Letters that could not be written.
     pub failed: usize,
     /// Letters not rendered because the batch was interrupted.
     pub left: usize,
     /// Ctrl-C was pressed.
     pub interrupted: bool,
+    /// How long the batch took.
     pub elapsed: Duration,
 }
 

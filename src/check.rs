@@ -29,7 +29,9 @@ mod slips;
 
 /// A findings file, parsed, with where its keys are.
 pub struct Located<'a> {
+    /// The findings file.
     pub file: &'a Arc<SourceFile>,
+    /// Where each of its keys is.
     pub index: &'a KeyIndex,
 }
 
@@ -56,14 +58,17 @@ impl Located<'_> {
     pub fn text_range(&self, key: &str, needle: &str) -> Option<Range<usize>> {
         let node = self.index.get(key).filter(|_| !needle.trim().is_empty())?;
         let value = &self.file.text[node.value.clone()];
-        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        // A needle's digit that runs on into the text's is part of a bigger number.
+        let runs_on = |edge: Option<char>, next: Option<char>| {
+            edge.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit())
+        };
         let (first, last) = (needle.chars().next(), needle.chars().next_back());
         let mut from = 0;
         while let Some(found) = find_flexible(&value[from..], needle) {
             let (start, end) = (from + found.start, from + found.end);
             let before = value[..start].chars().next_back();
             let after = value[end..].chars().next();
-            if !(digit(first) && digit(before)) && !(digit(last) && digit(after)) {
+            if !runs_on(first, before) && !runs_on(last, after) {
                 return Some(node.value.start + start..node.value.start + end);
             }
             from = start + first.map_or(1, char::len_utf8);
@@ -103,6 +108,7 @@ pub fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
 pub struct Checked {
     /// Every text value read into inline runs, for the composer.
     pub texts: Findings<Text>,
+    /// What stops the letter from being written.
     pub errors: Vec<Diagnostic>,
     /// What is legal but probably a slip.
     pub warnings: Vec<Diagnostic>,
@@ -111,8 +117,11 @@ pub struct Checked {
 /// What the checks need to know besides the file: the letters there are
 /// templates for, the languages there are words for, and the fonts.
 pub struct Context<'a> {
+    /// The letters there are templates for, e.g. `sqs`.
     pub letters: &'a [&'a str],
+    /// The words of each language there is.
     pub words: &'a BTreeMap<String, Words>,
+    /// The fonts letters are set in.
     pub fonts: &'a Fonts,
 }
 

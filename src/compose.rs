@@ -34,7 +34,9 @@ pub struct Extras {
 pub struct LogoFile {
     /// Where the Typst World serves it, e.g. `/logo.svg`.
     pub path: String,
+    /// `image/png` or `image/svg+xml`.
     pub mime: &'static str,
+    /// The image file's bytes.
     pub bytes: Arc<Vec<u8>>,
 }
 

@@ -30,7 +30,9 @@ use passages::{Kind, Passage};
 /// The changes between two letters, named by their files.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The older version, as named on the command line.
     pub old: String,
+    /// The newer version.
     pub new: String,
     /// The letters' language, for the words of the page.
     pub language: String,
@@ -60,6 +62,7 @@ impl Comparison {
 /// One change a reader would see.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
+    /// What kind of change it is.
     pub what: What,
     /// Where, in the new letter (in the old, for a removed passage).
     pub place: String,
@@ -103,8 +106,11 @@ impl Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum What {
+    /// The passage is in both, with other words.
     Changed,
+    /// The passage is new.
     Added,
+    /// The passage is gone.
     Removed,
     /// The same words, in another part of the letter.
     Moved,

@@ -22,6 +22,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file named as messages show it, holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(Self { name: name.into(), text: text.into() })
     }
@@ -72,13 +73,16 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
+    /// The letter cannot be written.
     Error,
+    /// Legal, but probably a slip.
     Warning,
 }
 
 /// One problem, located where it can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error or a warning.
     pub severity: Severity,
     /// What is wrong, in plain English, lowercase, no full stop.
     pub message: String,
@@ -102,9 +106,13 @@ pub struct Diagnostic {
 /// path, and what the place is ("English").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
+    /// The file the place is in.
     pub file: Arc<SourceFile>,
+    /// The bytes of the file it is about.
     pub range: Option<Range<usize>>,
+    /// The key path there, e.g. `summary[1]`.
     pub key: Option<String>,
+    /// What the place is, e.g. "English".
     pub label: String,
 }
 
@@ -167,6 +175,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether it stops the letter from being written.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -218,20 +227,32 @@ impl fmt::Display for Diagnostic {
 pub enum Error {
     /// A file could not be read.
     #[error("cannot read {}: {}", .path.display(), io_reason(.source))]
-    Read { path: PathBuf, source: io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        source: io::Error,
+    },
     /// A file could not be written.
     #[error("cannot write {}: {}", .path.display(), io_reason(.source))]
-    Write { path: PathBuf, source: io::Error },
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        source: io::Error,
+    },
     /// The input, a template or the layout has errors; each is located.
     #[error("{}", summarise(.0))]
     Invalid(Vec<Diagnostic>),
 }
 
 impl Error {
+    /// A file could not be read.
     pub fn read(path: &Path, source: io::Error) -> Self {
         Error::Read { path: path.to_path_buf(), source }
     }
 
+    /// A file could not be written.
     pub fn write(path: &Path, source: io::Error) -> Self {
         Error::Write { path: path.to_path_buf(), source }
     }

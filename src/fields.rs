@@ -45,8 +45,11 @@ impl TextKind {
 /// One text value, where it is and what it is.
 #[derive(Debug, Clone, Copy)]
 pub struct Field<'a, T> {
+    /// The key path, e.g. `commentary[1].paragraphs[0]`.
     pub key: &'a str,
+    /// What kind of text it is.
     pub kind: TextKind,
+    /// The value.
     pub value: &'a T,
 }
 

@@ -25,7 +25,9 @@ pub const FAMILY: &str = "Liberation Sans";
 
 /// Parsed fonts and the book Typst looks them up in.
 pub struct Fonts {
+    /// What each font is, for Typst to choose by.
     pub book: LazyHash<FontBook>,
+    /// The fonts, in the order of the book.
     pub fonts: Vec<Font>,
 }
 

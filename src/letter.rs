@@ -16,7 +16,9 @@ use serde::{Serialize, Serializer};
 /// One letter, ready for any writer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Letter {
+    /// What describes the letter.
     pub meta: Meta,
+    /// The top of page 1.
     pub letterhead: Letterhead,
     /// The block at the top: "To:", "Copy to:", "From:", "Publication date:".
     pub header: Vec<Row>,
@@ -42,6 +44,7 @@ pub struct Meta {
     pub short_title: Text,
     /// A sentence saying what the letter is.
     pub description: String,
+    /// Words to find the letter by.
     pub keywords: Vec<String>,
     /// Who publishes it.
     pub author: String,
@@ -59,7 +62,9 @@ pub struct Meta {
     pub date: String,
     /// The publication date as printed.
     pub published: String,
+    /// The year of publication.
     pub year: i32,
+    /// Whether the letter is a draft.
     pub draft: bool,
     /// The name the findings file is attached under (PDF/A-3), if it is.
     pub attachment: Option<String>,
@@ -68,8 +73,11 @@ pub struct Meta {
 /// The inspectorate's name and address, and the letter's logo.
 #[derive(Debug, Clone, Serialize)]
 pub struct Letterhead {
+    /// The inspectorate's name.
     pub name: String,
+    /// Its postal address, a line each.
     pub address: Vec<String>,
+    /// The letter's logo, if it has one.
     pub logo: Option<Logo>,
 }
 
@@ -83,6 +91,7 @@ pub struct Logo {
     /// What it shows, for readers who cannot see it.
     pub alt: String,
     #[serde(serialize_with = "as_bytes")]
+    /// The image file.
     pub bytes: Arc<Vec<u8>>,
 }
 
@@ -93,7 +102,9 @@ fn as_bytes<S: Serializer>(bytes: &Arc<Vec<u8>>, serializer: S) -> Result<S::Ok,
 /// A label and its value, as in the header block and the copy list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
+    /// The label, e.g. "To:", or a role.
     pub label: Text,
+    /// What it labels.
     pub value: Text,
 }
 
@@ -106,25 +117,42 @@ pub enum Block {
         /// A stable name: `context`, `summary`, `commentary`,
         /// `operational_management`, `strengths`, `improvements`, `copy_to`.
         id: &'static str,
+        /// The section's heading.
         heading: Text,
+        /// What the section holds.
         blocks: Vec<Block>,
     },
     /// A run of plain paragraphs.
-    Paragraphs { paragraphs: Vec<Text> },
+    Paragraphs {
+        /// The paragraphs, in order.
+        paragraphs: Vec<Text>,
+    },
     /// One numbered area of the commentary: "1. Heading", then 1.1, 1.2...
     Area {
+        /// The area's number, from 1.
         number: usize,
         /// The number as printed before the heading, e.g. "1."
         label: String,
+        /// The area's heading, e.g. "Protecting the public".
         heading: Text,
+        /// Its numbered paragraphs.
         paragraphs: Vec<Numbered>,
     },
     /// A bulleted list.
-    List { items: Vec<Text> },
+    List {
+        /// The list's items, in order.
+        items: Vec<Text>,
+    },
     /// The copy list: roles and the names in them.
-    CopyList { rows: Vec<Row> },
+    CopyList {
+        /// A role (label) and its names (value) each.
+        rows: Vec<Row>,
+    },
     /// The small print at the end.
-    SmallPrint { text: Text },
+    SmallPrint {
+        /// The note, e.g. how to get a paper copy.
+        text: Text,
+    },
 }
 
 /// A numbered paragraph of the commentary.
@@ -132,13 +160,16 @@ pub enum Block {
 pub struct Numbered {
     /// The number as printed, e.g. "1.3."
     pub label: String,
+    /// The paragraph.
     pub text: Text,
 }
 
 /// A footnote's text and number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Footnote {
+    /// The note's number, in order of first use.
     pub number: usize,
+    /// The note's text.
     pub text: Text,
 }
 
@@ -160,6 +191,7 @@ pub struct Furniture {
 /// A piece of text: a sequence of inline runs, and where it came from.
 #[derive(Debug, Clone, Default)]
 pub struct Text {
+    /// The inline runs, in order.
     pub runs: Vec<Inline>,
     /// The findings file's key path the text was written at; none for the
     /// words the tool writes.
@@ -172,22 +204,31 @@ pub struct Text {
 pub enum Inline {
     /// Words, printed exactly as written.
     Text {
+        /// The words.
         text: String,
     },
+    /// Italic: quoted comments, titles of things.
     Emphasis {
+        /// What is in italics.
         content: Vec<Inline>,
     },
+    /// Bold.
     Strong {
+        /// What is in bold.
         content: Vec<Inline>,
     },
     /// A link to `url` (`https:`, `http:` or `mailto:`).
     Link {
+        /// Where the link goes.
         url: String,
+        /// What it says.
         content: Vec<Inline>,
     },
     /// A footnote mark. At the first use of a note, `body` is its text.
     Note {
+        /// The note's number, in order of first use.
         number: usize,
+        /// The note's text, at its first mark only.
         #[serde(skip_serializing_if = "Option::is_none")]
         body: Option<Vec<Inline>>,
     },
@@ -213,6 +254,7 @@ impl Text {
         out
     }
 
+    /// Whether there are no runs.
     pub fn is_empty(&self) -> bool {
         self.runs.is_empty()
     }

@@ -84,10 +84,13 @@ pub struct Pipeline {
 /// A findings file that parsed and passed its checks, with the files it
 /// names.
 pub struct Loaded {
+    /// The findings file.
     pub file: Arc<SourceFile>,
+    /// Its findings, as written.
     pub findings: Findings,
     /// Every text value, checked and read into inline runs.
     pub texts: Findings<Text>,
+    /// Where each of its keys is, for messages.
     pub index: KeyIndex,
     /// The folder the findings file is in, if it came from a file.
     pub dir: Option<PathBuf>,
@@ -99,7 +102,9 @@ pub struct Loaded {
 
 /// A letter laid out, with Typst's warnings.
 pub struct Typeset {
+    /// The pages.
     pub document: PagedDocument,
+    /// Typst's warnings, and the findings' slips.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -312,14 +317,18 @@ impl Pipeline {
 
 /// A letter's Typst source and the extra files its World serves.
 pub struct Prepared {
+    /// The generated Typst source.
     pub source: Arc<SourceFile>,
     files: Vec<(String, Bytes)>,
 }
 
 /// A rendered letter: its output files, page count and warnings.
 pub struct Rendered {
+    /// The files: one, or one per page for PNG.
     pub outputs: Vec<Vec<u8>>,
+    /// How many pages the letter has (0 for HTML and Typst source).
     pub pages: usize,
+    /// Every warning met on the way.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -334,6 +343,7 @@ impl Rendered {
 /// that travel together from the command line to every letter of a run.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// What to write.
     pub format: Format,
     /// Pixels per inch of PNG pages.
     pub ppi: f32,

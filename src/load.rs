@@ -20,7 +20,9 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Where a findings file comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
+    /// A file.
     Path(PathBuf),
+    /// Standard input (`-`).
     Stdin,
 }
 
@@ -114,35 +116,6 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn first(error: Error) -> Diagnostic {
-        error.diagnostics().remove(0)
-    }
-
-    #[test]
-    fn refuses_big_binary_and_empty_files() {
-        let big = vec![b'#'; MAX_FILE_BYTES + 1];
-        assert!(first(from_bytes("big.yaml".into(), big).unwrap_err()).message.contains("larger"));
-
-        let latin1 = b"area: Ynys M\xf4n\n".to_vec();
-        let d = first(from_bytes("w.yaml".into(), latin1).unwrap_err());
-        assert_eq!(d.message, "the file is not UTF-8 text");
-        assert_eq!(d.line_column(), Some((1, 13)));
-
-        let empty = from_bytes("e.yaml".into(), b"# nothing\n\n".to_vec()).unwrap();
-        assert_eq!(first(parse(&empty).unwrap_err()).message, "the file is empty");
-    }
-
-    #[test]
-    fn a_byte_order_mark_is_dropped() {
-        let file = from_bytes("b.yaml".into(), b"\xEF\xBB\xBFarea: x\n".to_vec()).unwrap();
-        assert_eq!(file.text, "area: x\n");
-    }
-}
-
 /// No letterhead logo needs more than this.
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
 
@@ -210,4 +183,33 @@ pub fn read_logo(
     }
     let bytes = std::fs::read(&canonical).map_err(unreadable)?;
     Ok(Some(LogoFile { path: format!("/logo.{extension}"), mime, bytes: Arc::new(bytes) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(error: Error) -> Diagnostic {
+        error.diagnostics().remove(0)
+    }
+
+    #[test]
+    fn refuses_big_binary_and_empty_files() {
+        let big = vec![b'#'; MAX_FILE_BYTES + 1];
+        assert!(first(from_bytes("big.yaml".into(), big).unwrap_err()).message.contains("larger"));
+
+        let latin1 = b"area: Ynys M\xf4n\n".to_vec();
+        let d = first(from_bytes("w.yaml".into(), latin1).unwrap_err());
+        assert_eq!(d.message, "the file is not UTF-8 text");
+        assert_eq!(d.line_column(), Some((1, 13)));
+
+        let empty = from_bytes("e.yaml".into(), b"# nothing\n\n".to_vec()).unwrap();
+        assert_eq!(first(parse(&empty).unwrap_err()).message, "the file is empty");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let file = from_bytes("b.yaml".into(), b"\xEF\xBB\xBFarea: x\n".to_vec()).unwrap();
+        assert_eq!(file.text, "area: x\n");
+    }
 }

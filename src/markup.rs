@@ -23,6 +23,7 @@ pub const MAX_NESTING: usize = 8;
 /// Markup nested deeper than [`MAX_NESTING`], at this byte of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TooDeep {
+    /// Where, as a byte of the text.
     pub offset: usize,
 }
 

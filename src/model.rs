@@ -174,6 +174,9 @@ pub struct LeadInspector<T = String> {
 }
 
 /// A pronoun for the lead inspector.
+// The variants are the words a findings file writes; doc comments on them
+// would turn the JSON Schema's list of values into a list of cases.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Pronoun {
@@ -216,6 +219,9 @@ impl DateStyle {
 }
 
 /// Whether the letter is a draft or final.
+// The variants are the words a findings file writes; doc comments on them
+// would turn the JSON Schema's list of values into a list of cases.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -267,8 +273,11 @@ pub struct Organisation {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// Who, e.g. "HMI Probation Publications".
     pub name: String,
+    /// Their email address.
     pub email: String,
+    /// Their phone number.
     pub phone: String,
 }
 

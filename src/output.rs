@@ -14,7 +14,9 @@ use crate::format::Format;
 /// Where an output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
+    /// A file.
     Path(PathBuf),
+    /// Standard output (`-`).
     Stdout,
 }
 

@@ -65,7 +65,9 @@ impl Report {
 
 /// One version of a letter, and what messages call it.
 pub struct Version<'a> {
+    /// The findings file, checked.
     pub loaded: &'a Loaded,
+    /// Its language, as messages name it: "English", "Welsh".
     pub label: &'a str,
 }
 

@@ -38,9 +38,13 @@ use text::Flat;
 
 /// One letter and what preflight reads beside it.
 pub struct Subject<'a> {
+    /// The findings file, checked.
     pub loaded: &'a Loaded,
+    /// Its letter, as composed.
     pub letter: &'a Letter,
+    /// The words of its language, to locate what they wrote.
     pub words: &'a Words,
+    /// The organisation's details in its language.
     pub organisation: &'a Organisation,
     /// The organisation file, to point at words the letter takes from it.
     pub organisation_file: &'a Arc<SourceFile>,
@@ -58,7 +62,9 @@ pub struct Found {
 /// What a rule found in a text, before it is located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
+    /// The rule that found it.
     pub rule: &'static str,
+    /// What it found.
     pub message: String,
     /// The words it is about, as the letter prints them.
     pub needle: String,

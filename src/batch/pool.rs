@@ -30,7 +30,7 @@ use super::{Job, Settings, Split};
 use crate::error::{Diagnostic, Error};
 
 /// How long workers may take to finish their letters after Ctrl-C.
-pub const GRACE: Duration = Duration::from_secs(5);
+pub(super) const GRACE: Duration = Duration::from_secs(5);
 
 /// How often the batch looks at whether Ctrl-C was pressed.
 const TICK: Duration = Duration::from_millis(50);
@@ -44,7 +44,7 @@ const AHEAD: usize = 1;
 const MAX_FAILED_STARTS: usize = 3;
 
 /// Why the workers could not do the batch.
-pub enum Failure {
+pub(super) enum Failure {
     /// Not even one worker process could be started.
     Spawn,
     /// The batch stopped early: the templates or fonts did not load, or
@@ -53,7 +53,7 @@ pub enum Failure {
 }
 
 /// How the workers' part of a batch ended.
-pub struct Ended {
+pub(super) struct Ended {
     /// Letters never rendered, because the batch was interrupted.
     pub left: usize,
     pub interrupted: bool,
@@ -61,7 +61,7 @@ pub struct Ended {
 
 /// Renders `jobs` in worker processes; `done` is called on this thread as
 /// each letter finishes.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     jobs: &[Job],
     split: Split,

@@ -14,7 +14,7 @@ use super::wire::Reply;
 const STDERR_TAIL: usize = 2000;
 
 /// What the threads listening to the workers hear.
-pub enum Event {
+pub(super) enum Event {
     Reply(usize, Reply),
     /// A line that is not a reply: the worker is broken.
     Garbled(usize, String),
@@ -26,7 +26,7 @@ pub enum Event {
 /// Starts worker `id` with `threads` threads and `args` (see
 /// `RenderArgs::worker_args`); what it says arrives on `events`. Returns
 /// the process and its input, for letters.
-pub fn start(
+pub(super) fn start(
     id: usize,
     threads: usize,
     args: &[OsString],

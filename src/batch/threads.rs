@@ -33,18 +33,18 @@ const EVICT_AFTER: usize = 2;
 const STACK_SIZE: usize = 32 * 1024 * 1024;
 
 /// How every letter of a batch is rendered.
-pub struct Render<'a> {
+pub(super) struct Render<'a> {
     pub pipeline: &'a Pipeline,
     pub options: &'a Options,
 }
 
 /// The warnings of a written letter, or why it was not written.
-pub type Result = std::result::Result<Vec<Diagnostic>, Error>;
+pub(super) type Result = std::result::Result<Vec<Diagnostic>, Error>;
 
 /// Renders each `(index, job)` that arrives, `threads` at a time, until the
 /// sender is dropped and every letter is done. `done` is called on this
 /// thread as each letter finishes.
-pub fn render(
+pub(super) fn render(
     render: &Render,
     threads: usize,
     letters: Receiver<(usize, Job)>,
@@ -96,7 +96,7 @@ fn next(letters: &Mutex<Receiver<(usize, Job)>>) -> Option<(usize, Job)> {
 }
 
 /// Reads, checks, renders and writes one letter.
-pub fn render_one(render: &Render, job: &Job) -> Result {
+pub(super) fn render_one(render: &Render, job: &Job) -> Result {
     let input = Input::Path(job.input.clone());
     let rendered = render.pipeline.render_input(&input, render.options)?;
     let format = render.options.format;

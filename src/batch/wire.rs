@@ -18,7 +18,7 @@ use crate::error::{Diagnostic, Related, Severity, SourceFile};
 
 /// A letter for a worker: the job's place in the batch and its files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Letter {
+pub(super) struct Letter {
     pub index: usize,
     #[serde(with = "path_text")]
     pub input: PathBuf,
@@ -29,7 +29,7 @@ pub struct Letter {
 /// What a worker says.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Reply {
+pub(super) enum Reply {
     /// Templates and fonts are loaded: send letters.
     Ready,
     /// The templates or fonts could not be loaded, so no letter can be
@@ -42,7 +42,7 @@ pub enum Reply {
 
 /// Diagnostics, with the files they point into listed once.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Report {
+pub(super) struct Report {
     files: Vec<File>,
     diagnostics: Vec<Entry>,
 }
@@ -88,7 +88,7 @@ impl Report {
 
     /// The diagnostics as they go over the wire. Every field is named, so a
     /// new one does not compile until it crosses too.
-    pub fn new(diagnostics: &[Diagnostic]) -> Self {
+    pub(super) fn new(diagnostics: &[Diagnostic]) -> Self {
         let mut report = Report::default();
         let mut sent: Vec<*const SourceFile> = Vec::new();
         for d in diagnostics {
@@ -125,7 +125,7 @@ impl Report {
 
     /// The diagnostics again, sharing one `SourceFile` per file as the
     /// worker's did.
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+    pub(super) fn into_diagnostics(self) -> Vec<Diagnostic> {
         let files: Vec<Arc<SourceFile>> =
             self.files.into_iter().map(|f| SourceFile::new(f.name, f.text)).collect();
         self.diagnostics
@@ -159,7 +159,7 @@ impl Report {
 }
 
 /// One message as a line of JSON.
-pub fn encode(message: &impl Serialize) -> Vec<u8> {
+pub(super) fn encode(message: &impl Serialize) -> Vec<u8> {
     // Our types have string keys and no maps, so they always serialise.
     let mut line = serde_json::to_vec(message).unwrap_or_default();
     line.push(b'\n');
@@ -177,7 +177,7 @@ mod path_text {
         Bytes(Vec<u8>),
     }
 
-    pub fn serialize<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
         match path.to_str() {
             Some(text) => Repr::Text(text.to_string()),
             None => Repr::Bytes(path.as_os_str().as_encoded_bytes().to_vec()),
@@ -185,7 +185,7 @@ mod path_text {
         .serialize(s)
     }
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
         Ok(match Repr::deserialize(d)? {
             Repr::Text(text) => PathBuf::from(text),
             Repr::Bytes(bytes) => from_bytes(bytes),

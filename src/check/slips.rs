@@ -11,7 +11,7 @@ use crate::words::Words;
 
 /// The slips of one text value: a paragraph that stops mid-sentence, a
 /// figure "N of M" that cannot be right.
-pub fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<Diagnostic> {
+pub(super) fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text = field.value.as_str();
     if field.kind.is_sentences() && !text.trim().is_empty() && !ends_a_sentence(text) {
@@ -35,7 +35,7 @@ pub fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<Diagnost
 }
 
 /// A person twice in the copy list.
-pub fn copy_list(f: &Findings, at: &Located) -> Vec<Diagnostic> {
+pub(super) fn copy_list(f: &Findings, at: &Located) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     for (i, row) in f.copy_to.as_deref().unwrap_or_default().iter().enumerate() {
@@ -58,7 +58,7 @@ pub fn copy_list(f: &Findings, at: &Located) -> Vec<Diagnostic> {
 /// the name should mutate after "yn" ("yng Nghaerdydd"). The inspectorate's
 /// own titles differ on whether to mutate ("yn Nyfed Powys", "yn Gogledd
 /// Cymru"), so the tool asks instead of changing the name.
-pub fn area_in(f: &Findings, words: &Words, at: &Located) -> Option<Diagnostic> {
+pub(super) fn area_in(f: &Findings, words: &Words, at: &Located) -> Option<Diagnostic> {
     if words.language != "cy" || f.area_in.is_some() {
         return None;
     }

@@ -18,7 +18,9 @@ pub enum Pairing {
     Same(usize, usize),
     /// The same passage, changed.
     Changed(usize, usize),
+    /// An old passage with no new one.
     Removed(usize),
+    /// A new passage with no old one.
     Added(usize),
 }
 
@@ -128,7 +130,9 @@ fn likeness(a: &Passage, b: &Passage) -> Option<f32> {
 /// A run of words, and whether it was kept, deleted or inserted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Piece {
+    /// Whether the words are kept, deleted or inserted.
     pub op: Op,
+    /// The words, with the spaces between them.
     pub text: String,
 }
 
@@ -136,8 +140,11 @@ pub struct Piece {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
+    /// In both versions.
     Same,
+    /// In the old version only.
     Deleted,
+    /// In the new version only.
     Inserted,
 }
 

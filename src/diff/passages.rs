@@ -13,18 +13,31 @@ use crate::letter::{Block, Inline, Letter, Text};
 /// What a passage is. Passages are only compared with their own kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// The inspectorate's name and address.
     Letterhead,
+    /// The logo's alt text.
     Logo,
+    /// Whether the letter is marked a draft.
     DraftMark,
+    /// A row of the header block.
     Header,
+    /// The letter's title.
     Title,
+    /// A section heading.
     Heading,
+    /// A commentary area's heading.
     AreaHeading,
+    /// A plain paragraph of a section.
     Paragraph,
+    /// A numbered paragraph of the commentary.
     Numbered,
+    /// An item of a bulleted list.
     Item,
+    /// A row of the copy list.
     CopyRow,
+    /// The small print at the end.
     SmallPrint,
+    /// A footnote.
     Footnote,
 }
 
@@ -44,6 +57,7 @@ impl Kind {
 pub struct Passage {
     /// Where it is, as a reader would say it.
     pub place: String,
+    /// What part of the letter it is.
     pub kind: Kind,
     /// What a row (its label) or a section heading (the section's id) is
     /// known by: such passages pair by it, whatever their words.
@@ -53,6 +67,7 @@ pub struct Passage {
     /// The part of the letter it is in (a section's id, `opening`,
     /// `closing`), to tell a move from a change.
     pub part: &'static str,
+    /// Its words.
     pub text: Text,
 }
 

@@ -12,7 +12,7 @@
 
 /// One step of an alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(super) enum Step {
     /// The first list's item `.0` is the second list's `.1`.
     Pair(usize, usize),
     /// An item of the first list that the second lacks.
@@ -22,15 +22,15 @@ pub enum Step {
 }
 
 /// What leaving an item out costs.
-pub const GAP: u32 = 30;
+pub(super) const GAP: u32 = 30;
 
 /// The most that pairing two items may cost: less than two gaps.
-pub const MAX_PAIR: u32 = 2 * GAP - 1;
+pub(super) const MAX_PAIR: u32 = 2 * GAP - 1;
 
 /// The cheapest alignment of lists of `n` and `m` items, where pairing item
 /// `i` of the first with item `j` of the second costs `cost(i, j)` (capped
 /// at [`MAX_PAIR`]). On a tie, pairing wins.
-pub fn align(n: usize, m: usize, cost: impl Fn(usize, usize) -> u32) -> Vec<Step> {
+pub(super) fn align(n: usize, m: usize, cost: impl Fn(usize, usize) -> u32) -> Vec<Step> {
     // best[i][j]: the cost of aligning the first i and j items.
     let mut best = vec![vec![0u32; m + 1]; n + 1];
     for i in 0..=n {

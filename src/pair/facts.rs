@@ -11,7 +11,7 @@ use crate::letter::{Inline, Text};
 /// One fact: what is compared, what a message shows, and how it is written
 /// in the file, to point at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fact {
+pub(super) struct Fact {
     /// The value compared: "1000" for "1,000", an address in lowercase.
     pub value: String,
     /// The fact as a message shows it: "14 cases", "34%".
@@ -22,7 +22,7 @@ pub struct Fact {
 
 /// The facts of one paragraph, in the order they are written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Facts {
+pub(super) struct Facts {
     pub figures: Vec<Fact>,
     pub emails: Vec<Fact>,
     pub web: Vec<Fact>,
@@ -31,14 +31,14 @@ pub struct Facts {
 
 impl Facts {
     /// The facts of a text.
-    pub fn of(text: &Text) -> Facts {
+    pub(super) fn of(text: &Text) -> Facts {
         let mut facts = Facts::default();
         facts.read(&text.runs, false);
         facts
     }
 
     /// Adds another paragraph's facts, as for a whole area.
-    pub fn extend(&mut self, other: Facts) {
+    pub(super) fn extend(&mut self, other: Facts) {
         self.figures.extend(other.figures);
         self.emails.extend(other.emails);
         self.web.extend(other.web);
@@ -46,7 +46,7 @@ impl Facts {
     }
 
     /// Each kind of fact with what a message calls it.
-    pub fn kinds(&self) -> [(&'static str, &[Fact]); 4] {
+    pub(super) fn kinds(&self) -> [(&'static str, &[Fact]); 4] {
         [
             ("", &self.figures),
             ("email address ", &self.emails),
@@ -56,7 +56,7 @@ impl Facts {
     }
 
     /// How many facts one paragraph has that the other lacks.
-    pub fn mismatch(&self, other: &Facts) -> usize {
+    pub(super) fn mismatch(&self, other: &Facts) -> usize {
         self.kinds()
             .iter()
             .zip(other.kinds())
@@ -114,7 +114,7 @@ impl Facts {
 
 /// The facts of `a` missing from `b` and of `b` missing from `a`, counting
 /// repeats: "5" twice in one and once in the other is one difference.
-pub fn difference<'f>(a: &'f [Fact], b: &'f [Fact]) -> (Vec<&'f Fact>, Vec<&'f Fact>) {
+pub(super) fn difference<'f>(a: &'f [Fact], b: &'f [Fact]) -> (Vec<&'f Fact>, Vec<&'f Fact>) {
     let mut unmatched: Vec<&Fact> = b.iter().collect();
     let mut only_a = Vec::new();
     for fact in a {

@@ -37,7 +37,7 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A UK postcode, e.g. `M3 3FX`, `SW1A 1AA`.
-pub static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b").expect("a valid pattern")
 });
 
@@ -48,7 +48,7 @@ static FIGURE_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The personal data in one text.
-pub fn find(flat: &Flat, compiled: &Compiled, known: &Known) -> Vec<Hit> {
+pub(super) fn find(flat: &Flat, compiled: &Compiled, known: &Known) -> Vec<Hit> {
     let text = flat.text.as_str();
     let mut hits = Vec::new();
     for m in NI_NUMBER.find_iter(text) {
@@ -129,7 +129,7 @@ fn is_nhs_number(text: &str) -> bool {
 }
 
 /// A phone number's digits as dialled in the UK: `+44 (0)161…` is `0161…`.
-pub fn phone_digits(text: &str) -> String {
+pub(super) fn phone_digits(text: &str) -> String {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     match digits.strip_prefix("44") {
         Some(rest) if text.trim_start().starts_with('+') => {
@@ -140,7 +140,7 @@ pub fn phone_digits(text: &str) -> String {
 }
 
 /// A postcode without its space, in capitals, to compare by.
-pub fn postcode_key(text: &str) -> String {
+pub(super) fn postcode_key(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
 

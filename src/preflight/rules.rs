@@ -31,121 +31,122 @@ pub const HOUSE_STYLE: &[&str] = &[
     "long-sentence",
 ];
 
-/// `preflight.yaml`, as written.
+/// `preflight.yaml`, as written. The fields are the file's keys, which the
+/// file itself documents for the inspectorate.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
-    pub personal_data: PersonalData,
-    pub house_style: HouseStyle,
+    pub(crate) personal_data: PersonalData,
+    pub(crate) house_style: HouseStyle,
 }
 
 /// The rules about personal data.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PersonalData {
-    pub ni_number: Advice,
-    pub nhs_number: Advice,
-    pub date_of_birth: Birth,
-    pub phone_number: Advice,
-    pub email_address: Advice,
-    pub postcode: Advice,
+    pub(crate) ni_number: Advice,
+    pub(crate) nhs_number: Advice,
+    pub(crate) date_of_birth: Birth,
+    pub(crate) phone_number: Advice,
+    pub(crate) email_address: Advice,
+    pub(crate) postcode: Advice,
     /// Addresses, numbers and postcodes any letter may print.
     #[serde(default)]
-    pub public: Vec<String>,
+    pub(crate) public: Vec<String>,
 }
 
 /// The rules of house style.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HouseStyle {
-    pub link_text: Listed,
-    pub bare_web_address: After,
-    pub outdated_term: Terms,
-    pub figure_at_sentence_start: Numbers,
-    pub ordinal_date: Advice,
-    pub long_paragraph: Limit,
-    pub long_sentence: Sentences,
+    pub(crate) link_text: Listed,
+    pub(crate) bare_web_address: After,
+    pub(crate) outdated_term: Terms,
+    pub(crate) figure_at_sentence_start: Numbers,
+    pub(crate) ordinal_date: Advice,
+    pub(crate) long_paragraph: Limit,
+    pub(crate) long_sentence: Sentences,
 }
 
 /// A rule with only its advice.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Advice {
-    pub hint: String,
+    pub(crate) hint: String,
 }
 
 /// Dates of birth: a date near one of `near`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Birth {
-    pub hint: String,
-    pub near: Vec<String>,
+    pub(crate) hint: String,
+    pub(crate) near: Vec<String>,
     /// How many words apart the date and the word may be.
-    pub within: usize,
+    pub(crate) within: usize,
 }
 
 /// A rule with a list of words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Listed {
-    pub hint: String,
-    pub words: Vec<String>,
+    pub(crate) hint: String,
+    pub(crate) words: Vec<String>,
 }
 
 /// Bare web addresses, except after one of `after`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct After {
-    pub hint: String,
-    pub after: Vec<String>,
+    pub(crate) hint: String,
+    pub(crate) after: Vec<String>,
 }
 
 /// Terms not to use, what to write instead, and names that keep them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Terms {
-    pub hint: String,
-    pub terms: BTreeMap<String, String>,
+    pub(crate) hint: String,
+    pub(crate) terms: BTreeMap<String, String>,
     #[serde(default)]
-    pub except: Vec<String>,
+    pub(crate) except: Vec<String>,
 }
 
 /// The words for one to nine.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Numbers {
-    pub hint: String,
-    pub numbers: Vec<String>,
+    pub(crate) hint: String,
+    pub(crate) numbers: Vec<String>,
 }
 
 /// At most `max_words` words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
-    pub hint: String,
-    pub max_words: usize,
+    pub(crate) hint: String,
+    pub(crate) max_words: usize,
 }
 
 /// Sentences of at most `max_words` words; `abbreviations` do not end one.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sentences {
-    pub hint: String,
-    pub max_words: usize,
+    pub(crate) hint: String,
+    pub(crate) max_words: usize,
     #[serde(default)]
-    pub abbreviations: Vec<String>,
+    pub(crate) abbreviations: Vec<String>,
 }
 
 /// The rules and the patterns made of their words, ready to run.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    pub rules: Rules,
+    pub(crate) rules: Rules,
     /// The words that make a date a date of birth.
-    pub birth_words: Regex,
+    pub(crate) birth_words: Regex,
     /// The outdated terms, longest first.
-    pub terms: Regex,
+    pub(crate) terms: Regex,
     /// The names that keep an outdated term.
-    pub except: Option<Regex>,
+    pub(crate) except: Option<Regex>,
 }
 
 impl Compiled {

@@ -8,7 +8,7 @@ use crate::preflight::rules::Compiled;
 
 /// What a text is, which decides the rules it meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(super) enum Shape {
     /// A paragraph, a list item, a note: sentences, and a paragraph's length.
     Paragraph,
     /// A heading, a name, a header row: none of the length rules.
@@ -16,7 +16,7 @@ pub enum Shape {
 }
 
 /// The slips of house style in one text.
-pub fn find(flat: &Flat, shape: Shape, compiled: &Compiled, known: &Known) -> Vec<Hit> {
+pub(super) fn find(flat: &Flat, shape: Shape, compiled: &Compiled, known: &Known) -> Vec<Hit> {
     let mut hits = links(flat, compiled);
     hits.extend(outdated_terms(&flat.text, compiled));
     if known.plain_dates {
@@ -46,7 +46,7 @@ fn lengths(flat: &Flat, compiled: &Compiled, known: &Known) -> Vec<Hit> {
     for range in sentences(&flat.text, &style.long_sentence.abbreviations) {
         let sentence = &flat.text[range];
         // A date may start a sentence: "3 February 2020 was the last day."
-        if !known.month_dates.find(sentence).is_some_and(|m| m.start() == 0) {
+        if known.month_dates.find(sentence).is_none_or(|m| m.start() != 0) {
             hits.extend(figure_first(sentence, compiled));
         }
         let (words, limit) = (sentence.split_whitespace().count(), style.long_sentence.max_words);

@@ -12,21 +12,21 @@ use crate::letter::{Inline, Text};
 
 /// A text flattened: its words, and where its links are in them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Flat {
+pub(super) struct Flat {
     pub text: String,
     pub links: Vec<Link>,
 }
 
 /// A link: the bytes of its words in [`Flat::text`], and its address.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(super) struct Link {
     pub range: Range<usize>,
     pub url: String,
 }
 
 impl Flat {
     /// Flattens a text.
-    pub fn of(text: &Text) -> Self {
+    pub(super) fn of(text: &Text) -> Self {
         let mut flat = Flat::default();
         flat.push(&text.runs);
         flat
@@ -48,7 +48,7 @@ impl Flat {
     }
 
     /// The number of words.
-    pub fn words(&self) -> usize {
+    pub(super) fn words(&self) -> usize {
         self.text.split_whitespace().count()
     }
 }
@@ -57,7 +57,7 @@ impl Flat {
 /// or `!` (after any closing quotes or brackets) followed by a space and a
 /// capital, a figure or an opening quote, unless the word is an
 /// abbreviation or an initial.
-pub fn sentences(text: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
+pub(super) fn sentences(text: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = skip_space(text, 0);
     let mut words = text[start..].split_whitespace().peekable();
@@ -100,13 +100,13 @@ fn starts_sentence(word: &str) -> bool {
 }
 
 /// The first few words of a text, to quote it by.
-pub fn beginning(text: &str) -> String {
+pub(super) fn beginning(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= 6 { words.join(" ") } else { format!("{} …", words[..5].join(" ")) }
 }
 
 /// The number of whitespace-separated words before byte `offset`.
-pub fn word_index(text: &str, offset: usize) -> usize {
+pub(super) fn word_index(text: &str, offset: usize) -> usize {
     text[..offset].split_whitespace().count()
 }
 

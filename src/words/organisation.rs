@@ -22,7 +22,7 @@ use crate::yaml::{self, KeyIndex};
 /// What a language changes of the inspectorate's details from a date on.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Form {
+pub(super) struct Form {
     /// The first publication date the form applies to; the first form may
     /// leave it out and applies from the start.
     #[serde(default)]
@@ -55,7 +55,7 @@ const HINT: &str = "`organisation:` lists the inspectorate's details in this lan
 
 /// The problems of forms that parsed: a later form without a date, or
 /// forms out of date order.
-pub fn check(forms: &[Form], file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Diagnostic> {
+pub(super) fn check(forms: &[Form], file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut previous: Option<IsoDate> = None;
     for (i, form) in forms.iter().enumerate() {
@@ -82,7 +82,7 @@ pub fn check(forms: &[Form], file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Di
 /// problem in it located. `Words::read` reads the part with the phrases,
 /// and only calls this when that fails, for a message that names the key
 /// or value that is wrong.
-pub fn read(file: &Arc<SourceFile>) -> Result<Vec<Form>, Vec<Diagnostic>> {
+pub(super) fn read(file: &Arc<SourceFile>) -> Result<Vec<Form>, Vec<Diagnostic>> {
     let (part, index) = yaml::parse::<Part>(file).map_err(|f| vec![f.first.hint(HINT)])?;
     let problems = check(&part.organisation, file, &index);
     if problems.is_empty() { Ok(part.organisation) } else { Err(problems) }
@@ -90,7 +90,7 @@ pub fn read(file: &Arc<SourceFile>) -> Result<Vec<Form>, Vec<Diagnostic>> {
 
 /// The inspectorate's details on `date`: `base` with every form that
 /// applies by then laid over it, in order.
-pub fn on(forms: &[Form], base: &Organisation, date: IsoDate) -> Organisation {
+pub(super) fn on(forms: &[Form], base: &Organisation, date: IsoDate) -> Organisation {
     let mut org = base.clone();
     for form in forms.iter().take_while(|f| f.from.is_none_or(|from| from <= date)) {
         let set = |field: &mut String, value: &Option<String>| {

@@ -31,6 +31,7 @@ pub struct Node {
     pub key: Option<(String, Range<usize>)>,
     /// The bytes of the value.
     pub value: Range<usize>,
+    /// A scalar, mapping, sequence or alias.
     pub kind: NodeKind,
     /// The nodes inside a mapping or sequence, in file order.
     pub children: Vec<usize>,
@@ -41,8 +42,11 @@ pub struct Node {
 pub enum NodeKind {
     /// A scalar: its value after YAML processing, and how it was written.
     Scalar(String, ScalarStyle),
+    /// Keys and values.
     Mapping,
+    /// A list.
     Sequence,
+    /// An alias (`*name`) of another node.
     Alias,
 }
 

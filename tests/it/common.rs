@@ -7,30 +7,30 @@ use std::sync::{Arc, LazyLock};
 use hmip_letter::{Pipeline, Rendered, Setup, SourceFile, load};
 
 /// The project's root folder.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fixture file's path.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     root().join("fixtures").join(name)
 }
 
 /// One pipeline with the embedded templates, shared by the tests.
-pub fn pipeline() -> &'static Pipeline {
+pub(crate) fn pipeline() -> &'static Pipeline {
     static PIPELINE: LazyLock<Pipeline> =
         LazyLock::new(|| Pipeline::new(&Setup::default()).expect("the embedded templates load"));
     &PIPELINE
 }
 
 /// Renders findings text to a PDF, in process.
-pub fn render_text(name: &str, yaml: &str) -> Result<Rendered, hmip_letter::Error> {
+pub(crate) fn render_text(name: &str, yaml: &str) -> Result<Rendered, hmip_letter::Error> {
     let file: Arc<SourceFile> = SourceFile::new(name, yaml);
     pipeline().render_pdf(file, None)
 }
 
 /// Renders a fixture to a PDF, in process.
-pub fn render_fixture(name: &str) -> Rendered {
+pub(crate) fn render_fixture(name: &str) -> Rendered {
     let input = load::Input::Path(fixture(name));
     let file = load::read(&input).unwrap();
     match pipeline().render_pdf(file, input.dir()) {
@@ -40,12 +40,12 @@ pub fn render_fixture(name: &str) -> Rendered {
 }
 
 /// The text of a PDF, as a reader copying it would get it.
-pub fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text can be extracted")
 }
 
 /// Runs the binary in `dir` with `args`, feeding `stdin`.
-pub fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+pub(crate) fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
@@ -67,12 +67,12 @@ pub fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 /// Standard error of a run, as text.
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The files in a folder, sorted by name.
-pub fn files_in(dir: &Path) -> Vec<String> {
+pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -82,24 +82,24 @@ pub fn files_in(dir: &Path) -> Vec<String> {
 }
 
 /// All whitespace removed, for comparing text that lines were broken in.
-pub fn squeeze(text: &str) -> String {
+pub(crate) fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Whether `haystack` holds `needle`, ignoring whitespace. Text extractors
 /// put spaces where the font changes (a link, italics, a footnote mark) and
 /// where lines break, so whitespace is not what these tests look at.
-pub fn has(haystack: &str, needle: &str) -> bool {
+pub(crate) fn has(haystack: &str, needle: &str) -> bool {
     squeeze(haystack).contains(&squeeze(needle))
 }
 
 /// Runs of whitespace made single spaces.
-pub fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A fixture loaded and checked, in process.
-pub fn load_fixture(name: &str) -> hmip_letter::Loaded {
+pub(crate) fn load_fixture(name: &str) -> hmip_letter::Loaded {
     let input = load::Input::Path(fixture(name));
     let file = load::read(&input).unwrap();
     match pipeline().load(file, input.dir()) {
@@ -109,7 +109,7 @@ pub fn load_fixture(name: &str) -> hmip_letter::Loaded {
 }
 
 /// A fixture rendered in a format, in process.
-pub fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
+pub(crate) fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
     let loaded = load_fixture(name);
     match pipeline().render(&loaded, &hmip_letter::Options { format, ..Default::default() }) {
         Ok(rendered) => rendered,
@@ -118,13 +118,13 @@ pub fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
 }
 
 /// The composed letter of a fixture.
-pub fn letter_of(name: &str) -> hmip_letter::letter::Letter {
+pub(crate) fn letter_of(name: &str) -> hmip_letter::letter::Letter {
     let loaded = load_fixture(name);
     pipeline().compose(&loaded, &hmip_letter::Options::default()).unwrap()
 }
 
 /// The findings files of `fixtures/` (the valid letters), by name.
-pub fn fixture_names() -> Vec<String> {
+pub(crate) fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -168,7 +168,7 @@ fn the_page_stands_alone_and_says_what_it_is() {
         assert!(["en-GB", "cy-GB"].contains(&language), "{name}: {language}");
         assert_eq!(html.value().attr("lang"), Some(language), "{name}");
         let title: Vec<String> = page.select(&select("head > title")).map(text_of).collect();
-        assert_eq!(title, [letter.meta.document_title.clone()], "{name}");
+        assert_eq!(title, std::slice::from_ref(&letter.meta.document_title), "{name}");
         let description = page.select(&select("meta[name=description]")).next().unwrap();
         assert_eq!(description.value().attr("content"), Some(letter.meta.description.as_str()));
         assert_eq!(page.select(&select("meta[name=viewport]")).count(), 1, "{name}");

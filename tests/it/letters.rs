@@ -26,8 +26,8 @@ fn body_text(pdf: &[u8]) -> String {
         .lines()
         .filter(|l| {
             let l = l.trim();
-            !(l.starts_with("Page ") && l.contains(" of "))
-                && !l.starts_with("SQS of youth offending work in ")
+            let page_number = l.starts_with("Page ") && l.contains(" of ");
+            !page_number && !l.starts_with("SQS of youth offending work in ")
         })
         .collect();
     collapse(&lines.join("\n"))
@@ -36,7 +36,7 @@ fn body_text(pdf: &[u8]) -> String {
 #[test]
 fn barnet_has_every_line_of_the_reference_letter() {
     let rendered = render_fixture("barnet-2014.yaml");
-    let body = body_text(&rendered.bytes());
+    let body = body_text(rendered.bytes());
     let mut missing = Vec::new();
     for line in reference_lines() {
         // A paragraph's number and its text are two cells of the layout.
@@ -56,7 +56,7 @@ fn barnet_has_every_line_of_the_reference_letter() {
 #[test]
 fn barnet_paragraph_numbers_run_in_order() {
     let rendered = render_fixture("barnet-2014.yaml");
-    let text = pdf_text(&rendered.bytes());
+    let text = pdf_text(rendered.bytes());
     let numbers: Vec<String> = text
         .split_whitespace()
         .filter(|w| {
@@ -89,7 +89,7 @@ fn barnet_is_five_a4_pages() {
 #[test]
 fn plain_dates_footnotes_and_ampersands() {
     let rendered = render_fixture("bath-2016.yaml");
-    let text = collapse(&pdf_text(&rendered.bytes()));
+    let text = collapse(&pdf_text(rendered.bytes()));
     assert!(has(&text, "Publication date: 11 May 2016"), "{text}");
     assert!(has(&text, "conducted from 4-7 April 2016."), "{text}");
     assert!(has(
@@ -116,7 +116,7 @@ fn plain_dates_footnotes_and_ampersands() {
 #[test]
 fn welsh_names_and_missing_sections() {
     let rendered = render_fixture("gwynedd-2015.yaml");
-    let text = collapse(&pdf_text(&rendered.bytes()));
+    let text = collapse(&pdf_text(rendered.bytes()));
     for name in
         ["Llŷr Huws Gruffydd", "Siân Ŵyn", "Dŵr Cymru", "Gwenllian Ŵynne", "Dafydd Ŷr Pennant"]
     {
@@ -137,7 +137,7 @@ fn welsh_names_and_missing_sections() {
 #[test]
 fn overrides_replace_the_generated_text() {
     let rendered = render_fixture("torbay-2015.yaml");
-    let text = collapse(&pdf_text(&rendered.bytes()));
+    let text = collapse(&pdf_text(rendered.bytes()));
     assert!(has(&text, "at the request of the Youth Justice Board."));
     assert!(!has(&text, "This report outlines the findings of the recent SQS inspection"));
     assert!(!has(&text, "As an independent inspectorate"));

@@ -128,7 +128,7 @@ proptest! {
     fn arbitrary_text_prints_as_written(text in paragraph(), language in prop_oneof![Just("en-GB"), Just("cy")]) {
         let rendered = render_text("prop.yaml", &letter_with(&text, language))
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
-        let out = between_markers(&pdf_text(&rendered.bytes()));
+        let out = between_markers(&pdf_text(rendered.bytes()));
         prop_assert_eq!(out.replace(['*', '_'], ""), printed(&text), "text: {:?}", text);
     }
 }
@@ -141,7 +141,7 @@ fn typst_and_template_syntax_prints_literally() {
         let same_length = "word ".repeat(text.len() / 5);
         let baseline = render_text("b.yaml", &letter_with(&same_length, language)).unwrap();
         assert_eq!(rendered.pages, baseline.pages, "no #pagebreak() ran");
-        let out = between_markers(&pdf_text(&rendered.bytes()));
+        let out = between_markers(&pdf_text(rendered.bytes()));
         assert_eq!(out, squeeze(text), "{language}");
     }
 }

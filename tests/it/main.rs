@@ -1,5 +1,8 @@
 //! The integration tests: one binary, so the typst crates link once.
 
+// Unwrapping is how a test stops with its reason.
+#![allow(clippy::unwrap_used)]
+
 mod batch;
 mod cli;
 mod common;
