@@ -232,6 +232,7 @@ fn in_process(
     let render = threads::Render { pipeline: &pipeline, options: &settings.options };
     let (sender, letters) = mpsc::channel();
     for (index, job) in jobs.iter().enumerate() {
+        // The receiver is ours, alive until `render` below: this cannot fail.
         let _ = sender.send((index, job.clone()));
     }
     drop(sender);

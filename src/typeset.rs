@@ -107,10 +107,13 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
         .collect()
 }
 
+/// Typst measures pages in PostScript points.
+const POINTS_PER_INCH: f64 = 72.0;
+
 /// Renders each page as a PNG image at `ppi` pixels per inch.
 pub fn png(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Diagnostic> {
     let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / POINTS_PER_INCH),
         ..Default::default()
     };
     let mut pages = Vec::with_capacity(document.pages().len());
