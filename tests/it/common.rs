@@ -133,3 +133,22 @@ pub(crate) fn fixture_names() -> Vec<String> {
     names.sort();
     names
 }
+
+/// The paragraphs around the one a property test writes, to find it by.
+pub(crate) const BEFORE: &str = "Zqxjv opening marker.";
+pub(crate) const AFTER: &str = "Zqxjv closing marker.";
+
+/// A minimal letter in `language` whose summary is BEFORE, `text` and AFTER:
+/// the property tests find what became of `text` between the two.
+pub(crate) fn letter_with(text: &str, language: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap();
+    format!(
+        "language: {language}\narea: Testshire\npublished: 2020-02-03\n\
+         to: {{name: A Person, role: Chair}}\nfrom: {{name: B Person, role: Inspector}}\n\
+         inspection: {{fieldwork: {{from: 2020-01-06, to: 2020-01-08}}, cases: 5, team: Testshire YOT}}\n\
+         summary:\n  - {BEFORE}\n  - {quoted}\n  - {AFTER}\n\
+         commentary: [{{heading: Work, paragraphs: [Fine.]}}]\n\
+         strengths: [Good.]\n\
+         lead_inspector: {{name: C Person, email: c@example.org}}\n"
+    )
+}

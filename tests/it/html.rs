@@ -252,22 +252,6 @@ fn one_snapshot_of_each_page() {
     });
 }
 
-const BEFORE: &str = "Zqxjv opening marker.";
-
-/// A minimal letter whose second summary paragraph is `text`.
-fn letter_with(text: &str) -> String {
-    let quoted = serde_json::to_string(text).unwrap();
-    format!(
-        "area: Testshire\npublished: 2020-02-03\n\
-         to: {{name: A Person, role: Chair}}\nfrom: {{name: B Person, role: Inspector}}\n\
-         inspection: {{fieldwork: {{from: 2020-01-06, to: 2020-01-08}}, cases: 5, team: Testshire YOT}}\n\
-         summary:\n  - {BEFORE}\n  - {quoted}\n\
-         commentary: [{{heading: Work, paragraphs: [Fine.]}}]\n\
-         strengths: [Good.]\n\
-         lead_inspector: {{name: C Person, email: c@example.org}}\n"
-    )
-}
-
 /// Pieces that mean something in HTML, Markdown or templates.
 fn html_awkward() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -315,16 +299,17 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn arbitrary_text_is_text_on_the_page(text in paragraph()) {
-        let file = hmip_letter::SourceFile::new("prop.yaml", letter_with(&text));
+    fn arbitrary_text_is_text_on_the_page(text in paragraph(), language in prop_oneof![Just("en-GB"), Just("cy")]) {
+        let file = hmip_letter::SourceFile::new("prop.yaml", letter_with(&text, language));
         let loaded = pipeline().load(file, None).map_err(|e| TestCaseError::fail(format!("{e}")))?;
         let rendered = pipeline()
             .render(&loaded, &hmip_letter::Options { format: Format::Html, ..Default::default() })
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         let page = Html::parse_document(std::str::from_utf8(rendered.bytes()).unwrap());
         let summary: Vec<ElementRef> = page.select(&select("section[aria-labelledby=summary] > p")).collect();
-        prop_assert_eq!(summary.len(), 2, "the paragraph stays one paragraph: {:?}", text);
+        prop_assert_eq!(summary.len(), 3, "the paragraph stays one paragraph: {:?}", text);
         prop_assert_eq!(text_of(summary[0]), BEFORE);
+        prop_assert_eq!(text_of(summary[2]), AFTER);
         for element in summary[1].descendants().filter_map(ElementRef::wrap) {
             let tag = element.value().name();
             prop_assert!(matches!(tag, "p" | "em" | "strong"), "<{}> from {:?}", tag, text);

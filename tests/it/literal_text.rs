@@ -5,23 +5,6 @@ use proptest::prelude::*;
 
 use crate::common::*;
 
-const BEFORE: &str = "Zqxjv opening marker.";
-const AFTER: &str = "Zqxjv closing marker.";
-
-/// A minimal letter in `language` whose second summary paragraph is `text`.
-fn letter_with(text: &str, language: &str) -> String {
-    let quoted = serde_json::to_string(text).unwrap();
-    format!(
-        "language: {language}\narea: Testshire\npublished: 2020-02-03\n\
-         to: {{name: A Person, role: Chair}}\nfrom: {{name: B Person, role: Inspector}}\n\
-         inspection: {{fieldwork: {{from: 2020-01-06, to: 2020-01-08}}, cases: 5, team: Testshire YOT}}\n\
-         summary:\n  - {BEFORE}\n  - {quoted}\n  - {AFTER}\n\
-         commentary: [{{heading: Work, paragraphs: [Fine.]}}]\n\
-         strengths: [Good.]\n\
-         lead_inspector: {{name: C Person, email: c@example.org}}\n"
-    )
-}
-
 /// Pieces that mean something in Typst, minijinja, Markdown or YAML.
 fn awkward() -> impl Strategy<Value = String> {
     prop_oneof![
