@@ -51,16 +51,16 @@ use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
-use crate::compose::{Extras, LogoFile};
+use crate::compose::Extras;
 pub use crate::error::{Diagnostic, Error, Severity, SourceFile};
 pub use crate::format::Format;
-use crate::letter::{Letter, Text};
+use crate::letter::Letter;
+pub use crate::load::Loaded;
 use crate::model::{Findings, Organisation};
 use crate::templates::{ORGANISATION, PREFLIGHT, Templates};
 use crate::typeset::PdfSettings;
 use crate::words::Words;
 use crate::world::{LetterWorld, Shared};
-use crate::yaml::KeyIndex;
 
 /// What a run needs to set up before its first letter.
 #[derive(Debug, Clone, Default)]
@@ -79,25 +79,6 @@ pub struct Pipeline {
     organisation: Organisation,
     words: BTreeMap<String, Words>,
     shared: Shared,
-}
-
-/// A findings file that parsed and passed its checks, with the files it
-/// names.
-pub struct Loaded {
-    /// The findings file.
-    pub file: Arc<SourceFile>,
-    /// Its findings, as written.
-    pub findings: Findings,
-    /// Every text value, checked and read into inline runs.
-    pub texts: Findings<Text>,
-    /// Where each of its keys is, for messages.
-    pub index: KeyIndex,
-    /// The folder the findings file is in, if it came from a file.
-    pub dir: Option<PathBuf>,
-    /// The letterhead logo the findings name, read from `dir`.
-    pub logo: Option<LogoFile>,
-    /// What is legal but probably a slip.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// A letter laid out, with Typst's warnings.

@@ -9,9 +9,29 @@ use std::sync::Arc;
 
 use crate::compose::LogoFile;
 use crate::error::{Diagnostic, Error, SourceFile};
+use crate::letter::Text;
 use crate::model::{Findings, Logo};
 use crate::schema;
 use crate::yaml::{self, KeyIndex, NodeKind};
+
+/// A findings file that parsed and passed its checks, with the files it
+/// names.
+pub struct Loaded {
+    /// The findings file.
+    pub file: Arc<SourceFile>,
+    /// Its findings, as written.
+    pub findings: Findings,
+    /// Every text value, checked and read into inline runs.
+    pub texts: Findings<Text>,
+    /// Where each of its keys is, for messages.
+    pub index: KeyIndex,
+    /// The folder the findings file is in, if it came from a file.
+    pub dir: Option<PathBuf>,
+    /// The letterhead logo the findings name, read from `dir`.
+    pub logo: Option<LogoFile>,
+    /// What is legal but probably a slip.
+    pub warnings: Vec<Diagnostic>,
+}
 
 /// No findings file comes near this (the Barnet letter is 20 KB); a bigger
 /// file is the wrong file, and refusing it keeps parsing fast.

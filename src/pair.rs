@@ -20,12 +20,13 @@
 
 use std::ops::Range;
 
+use crate::Pipeline;
 use crate::check::Located;
 use crate::error::{Diagnostic, Error, Related};
 use crate::letter::Text;
+use crate::load::Loaded;
 use crate::load::{self, Input};
 use crate::model::{Findings, Status};
-use crate::{Loaded, Pipeline};
 
 mod align;
 mod facts;

@@ -19,10 +19,10 @@ use std::sync::Arc;
 
 use regex::Regex;
 
-use crate::Loaded;
 use crate::check::{Located, find_flexible};
 use crate::error::{Diagnostic, SourceFile};
 use crate::letter::{Block, Letter, Text};
+use crate::load::Loaded;
 use crate::model::{DateStyle, Organisation};
 use crate::suggest;
 use crate::words::Words;
