@@ -152,3 +152,35 @@ pub(crate) fn letter_with(text: &str, language: &str) -> String {
          lead_inspector: {{name: C Person, email: c@example.org}}\n"
     )
 }
+
+/// Whether a program no one here wrote (Chromium, LibreOffice, Python with
+/// python-docx or playwright) can be used by a test. `.ci/run` installs them
+/// and sets `HMIP_LETTER_EXTERNAL=require`: then a missing one fails the
+/// test. Elsewhere (a fresh machine with only the Rust toolchain) the test
+/// says on standard error what it skipped, and passes.
+pub(crate) fn external(what: &str, available: bool) -> bool {
+    if available {
+        return true;
+    }
+    if std::env::var("HMIP_LETTER_EXTERNAL").as_deref() == Ok("require") {
+        panic!("{what} is needed by this test and is not installed (.ci/run installs it)");
+    }
+    eprintln!("skipped: {what} is not installed; .ci/run installs it");
+    false
+}
+
+/// The Python that has python-docx and playwright: `HMIP_LETTER_PYTHON`
+/// (set by `.ci/run` to its virtual environment), else `python3`.
+pub(crate) fn python() -> String {
+    std::env::var("HMIP_LETTER_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// Whether `program --version` (or another probe argument) runs.
+pub(crate) fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
