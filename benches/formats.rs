@@ -24,7 +24,7 @@ fn main() {
     );
     for format in [Format::Html, Format::Pdf] {
         let options = Options { format, ..Options::default() };
-        let render = || pipeline.render(&loaded, &options).unwrap();
+        let render = || pipeline.export(&loaded, &options).unwrap();
         let size = render().bytes().len();
         let median = median(runs, || {
             // Typst memoises: a letter typeset before would come from its

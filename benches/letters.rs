@@ -152,12 +152,12 @@ fn stages(letters: &[PathBuf]) {
         let t = Instant::now();
         let prepared = pipeline.prepare(&letter, &options).unwrap();
         times[1].push(t.elapsed());
-        let world = pipeline.world(&letter, &prepared);
+        let world = pipeline.world(&prepared);
         let t = Instant::now();
         let typeset = pipeline.typeset(&world).unwrap();
         times[2].push(t.elapsed());
         let t = Instant::now();
-        let pdf = pipeline.pdf(&world, &letter, &typeset.document, &options).unwrap();
+        let pdf = pipeline.pdf(&world, &prepared, &typeset.document, &options).unwrap();
         times[3].push(t.elapsed());
         let t = Instant::now();
         hmip_letter::output::write_atomic(&path.with_extension("pdf"), &pdf).unwrap();

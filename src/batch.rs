@@ -229,7 +229,11 @@ fn in_process(
     done: &mut dyn FnMut(usize, threads::Result),
 ) -> Result<(), Error> {
     let pipeline = Pipeline::new(&settings.setup)?;
-    let render = threads::Render { pipeline: &pipeline, options: &settings.options };
+    let render = threads::Render {
+        pipeline: &pipeline,
+        options: &settings.options,
+        setup_files: settings.setup.files(),
+    };
     let (sender, letters) = mpsc::channel();
     for (index, job) in jobs.iter().enumerate() {
         // The receiver is ours, alive until `render` below: this cannot fail.

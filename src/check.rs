@@ -22,29 +22,30 @@ use crate::letter::Text;
 use crate::markup::{self, Footnotes, MAX_NESTING};
 use crate::model::Findings;
 use crate::suggest::{self, closest};
+use crate::templates::placeholder;
 use crate::words::{self, Words};
 use crate::yaml::KeyIndex;
 
 mod slips;
 
 /// A findings file, parsed, with where its keys are.
-pub struct Located<'a> {
+pub(crate) struct Located<'a> {
     /// The findings file.
-    pub file: &'a Arc<SourceFile>,
+    pub(crate) file: &'a Arc<SourceFile>,
     /// Where each of its keys is.
-    pub index: &'a KeyIndex,
+    pub(crate) index: &'a KeyIndex,
 }
 
 impl Located<'_> {
     /// A diagnostic at a key path.
-    pub fn at(&self, diagnostic: Diagnostic, key: &str) -> Diagnostic {
+    pub(crate) fn at(&self, diagnostic: Diagnostic, key: &str) -> Diagnostic {
         diagnostic.at(self.file, self.index.range_of(key)).key(key)
     }
 
     /// A diagnostic at `needle` inside the value at a key path, when the
     /// value is in the file as written (its lines may be folded between the
     /// needle's words); otherwise at the whole value.
-    pub fn at_text(&self, diagnostic: Diagnostic, key: &str, needle: &str) -> Diagnostic {
+    pub(crate) fn at_text(&self, diagnostic: Diagnostic, key: &str, needle: &str) -> Diagnostic {
         let mut d = self.at(diagnostic, key);
         if let Some(range) = self.text_range(key, needle) {
             d.range = Some(range);
@@ -55,7 +56,7 @@ impl Located<'_> {
     /// Where `needle` is inside the value at a key path, when the value is
     /// in the file as written (its lines may be folded between the needle's
     /// words). A number is found whole: "13" not in "2013".
-    pub fn text_range(&self, key: &str, needle: &str) -> Option<Range<usize>> {
+    pub(crate) fn text_range(&self, key: &str, needle: &str) -> Option<Range<usize>> {
         let node = self.index.get(key).filter(|_| !needle.trim().is_empty())?;
         let value = &self.file.text[node.value.clone()];
         // A needle's digit that runs on into the text's is part of a bigger number.
@@ -79,7 +80,7 @@ impl Located<'_> {
 
 /// Where `needle` is in `haystack`, any run of whitespace in the needle
 /// matching any run of whitespace (a folded line, an indent) there.
-pub fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
+pub(crate) fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
     let words: Vec<&str> = needle.split_whitespace().collect();
     let first = *words.first()?;
     let mut from = 0;
@@ -105,28 +106,28 @@ pub fn find_flexible(haystack: &str, needle: &str) -> Option<Range<usize>> {
 }
 
 /// What the checks make of a findings file.
-pub struct Checked {
+pub(crate) struct Checked {
     /// Every text value read into inline runs, for the composer.
-    pub texts: Findings<Text>,
+    pub(crate) texts: Findings<Text>,
     /// What stops the letter from being written.
-    pub errors: Vec<Diagnostic>,
+    pub(crate) errors: Vec<Diagnostic>,
     /// What is legal but probably a slip.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// What the checks need to know besides the file: the letters there are
 /// templates for, the languages there are words for, and the fonts.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The letters there are templates for, e.g. `sqs`.
-    pub letters: &'a [&'a str],
+    pub(crate) letters: &'a [&'a str],
     /// The words of each language there is.
-    pub words: &'a BTreeMap<String, Words>,
+    pub(crate) words: &'a BTreeMap<String, Words>,
     /// The fonts letters are set in.
-    pub fonts: &'a Fonts,
+    pub(crate) fonts: &'a Fonts,
 }
 
 /// Checks well-formed findings and reads their text.
-pub fn check(f: &Findings, at: &Located, cx: &Context) -> Checked {
+pub(crate) fn findings(f: &Findings, at: &Located, cx: &Context) -> Checked {
     let mut errors = Vec::new();
     check_letter(f, at, cx.letters, &mut errors);
     check_language(f, at, cx.words, &mut errors);
@@ -264,20 +265,6 @@ fn check_glyphs(key: &str, text: &str, at: &Located, fonts: &Fonts, out: &mut Ve
 /// direction, the soft hyphen.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-}
-
-/// The error for text left as a placeholder by `hmip-letter init`.
-pub fn placeholder(text: &str) -> Option<Diagnostic> {
-    let trimmed = text.trim_start();
-    trimmed.starts_with("TODO").then(|| {
-        let what = trimmed.trim_start_matches("TODO").trim_start_matches([':', ' ']);
-        let message = if what.is_empty() {
-            "placeholder text \"TODO\" has not been replaced".to_string()
-        } else {
-            format!("placeholder text has not been replaced: {what}")
-        };
-        Diagnostic::error(message).hint("replace the whole value, TODO included")
-    })
 }
 
 /// A phone number written as a bare number: other YAML tools read it as an
@@ -425,13 +412,6 @@ mod tests {
         assert_eq!(&file.text[range.start - 4..range.end + 1], "saw 13 ");
         assert_eq!(at.text_range("summary[0]", "2013").map(|r| r.start), Some(16));
         assert_eq!(at.text_range("summary[0]", "14"), None);
-    }
-
-    #[test]
-    fn placeholders_name_what_is_missing() {
-        let d = placeholder("TODO: the area inspected").unwrap();
-        assert_eq!(d.message, "placeholder text has not been replaced: the area inspected");
-        assert!(placeholder("Work to do").is_none());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hmip_letter::format::FORMATS;
 use hmip_letter::load::Input;
 use hmip_letter::output::Output;
 use hmip_letter::report::DiagnosticFormat;
@@ -96,11 +98,7 @@ pub(crate) struct DiffArgs {
     pub(crate) old_templates: Option<PathBuf>,
 
     #[command(flatten)]
-    pub(crate) setup: SetupArgs,
-
-    /// How to print errors in the findings files.
-    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
-    pub(crate) diagnostic_format: Diagnostics,
+    pub(crate) reading: ReadingArgs,
 }
 
 /// How `diff` writes the changes.
@@ -130,11 +128,7 @@ pub(crate) struct PreflightArgs {
     pub(crate) inputs: Vec<Input>,
 
     #[command(flatten)]
-    pub(crate) setup: SetupArgs,
-
-    /// How to print what preflight finds.
-    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
-    pub(crate) diagnostic_format: Diagnostics,
+    pub(crate) reading: ReadingArgs,
 }
 
 /// Arguments of `pair`.
@@ -150,11 +144,7 @@ pub(crate) struct PairArgs {
     pub(crate) second: Input,
 
     #[command(flatten)]
-    pub(crate) setup: SetupArgs,
-
-    /// How to print the differences.
-    #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
-    pub(crate) diagnostic_format: Diagnostics,
+    pub(crate) reading: ReadingArgs,
 }
 
 /// Arguments of `watch`.
@@ -242,10 +232,11 @@ impl RenderArgs {
         let RenderArgs { inputs: _, output: _, formatting, jobs: _, threads_per_worker: _, common } =
             self;
         let FormatArgs { format, ppi } = formatting;
-        let CommonArgs { setup, publishing, diagnostic_format: _ } = common;
+        let CommonArgs { reading, publishing } = common;
+        let ReadingArgs { setup, diagnostic_format: _ } = reading;
         let SetupArgs { templates, font_paths } = setup;
         let PublishingArgs { pdf_standard, draft, creation_timestamp } = publishing;
-        let mut args: Vec<OsString> = vec!["--format".into(), value_name(*format).into()];
+        let mut args: Vec<OsString> = vec!["--format".into(), format.extension().into()];
         args.extend(["--ppi".into(), ppi.to_string().into()]);
         if let Some(dir) = templates {
             args.extend(["--templates".into(), dir.into()]);
@@ -292,8 +283,8 @@ pub(crate) struct CompletionsArgs {
 #[derive(Debug, Clone, Args)]
 pub(crate) struct FormatArgs {
     /// What to write.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Pdf)]
-    pub(crate) format: OutputFormat,
+    #[arg(long, default_value = "pdf", value_parser = format_parser())]
+    pub(crate) format: Format,
 
     /// Pixels per inch of the pages written by `--format png`.
     #[arg(long, default_value_t = DEFAULT_PPI, value_parser = parse_ppi)]
@@ -303,12 +294,15 @@ pub(crate) struct FormatArgs {
 impl FormatArgs {
     /// The options every letter of the run is rendered with.
     pub(crate) fn options(&self, publishing: &PublishingArgs) -> Result<Options, clap::Error> {
-        publishing.options(Options {
-            format: self.format.into(),
-            ppi: self.ppi,
-            ..Options::default()
-        })
+        publishing.options(Options { format: self.format, ppi: self.ppi, ..Options::default() })
     }
+}
+
+/// `--format`: the names and help of the rows of the format table.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    let values = FORMATS.iter().map(|row| PossibleValue::new(row.name).help(row.help));
+    PossibleValuesParser::new(values)
+        .map(|name| Format::from_name(&name).expect("clap accepts only the table's names"))
 }
 
 /// The name a value is given by on the command line.
@@ -396,14 +390,34 @@ fn parse_ppi(arg: &str) -> Result<f32, String> {
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CommonArgs {
     #[command(flatten)]
-    pub(crate) setup: SetupArgs,
+    pub(crate) reading: ReadingArgs,
 
     #[command(flatten)]
     pub(crate) publishing: PublishingArgs,
+}
+
+/// Arguments every command that reads findings files shares: where
+/// templates and fonts come from, and how problems are printed.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ReadingArgs {
+    #[command(flatten)]
+    pub(crate) setup: SetupArgs,
 
     /// How to print errors and warnings.
     #[arg(long, value_enum, default_value_t = Diagnostics::Human)]
     pub(crate) diagnostic_format: Diagnostics,
+}
+
+impl ReadingArgs {
+    /// Where the library finds templates and fonts.
+    pub(crate) fn setup(&self) -> Setup {
+        self.setup.setup()
+    }
+
+    /// How diagnostics are printed.
+    pub(crate) fn diagnostics(&self) -> DiagnosticFormat {
+        self.diagnostic_format.into()
+    }
 }
 
 /// Where templates and fonts come from.
@@ -434,6 +448,8 @@ pub(crate) enum Diagnostics {
     Human,
     /// One `file:line:col: severity: message` line each.
     Short,
+    /// GitHub Actions annotations: `::error file=…,line=…,col=…::message`.
+    Github,
 }
 
 impl From<Diagnostics> for DiagnosticFormat {
@@ -441,30 +457,7 @@ impl From<Diagnostics> for DiagnosticFormat {
         match format {
             Diagnostics::Human => DiagnosticFormat::Human,
             Diagnostics::Short => DiagnosticFormat::Short,
-        }
-    }
-}
-
-/// What `render` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputFormat {
-    /// The letter as PDF (PDF/A-2b and PDF/UA-1 unless --pdf-standard says otherwise).
-    Pdf,
-    /// The letter as one self-contained, accessible web page.
-    Html,
-    /// The generated Typst source, to see what was typeset.
-    Typ,
-    /// One PNG image per page, named OUT-1.png, OUT-2.png...
-    Png,
-}
-
-impl From<OutputFormat> for Format {
-    fn from(format: OutputFormat) -> Format {
-        match format {
-            OutputFormat::Pdf => Format::Pdf,
-            OutputFormat::Html => Format::Html,
-            OutputFormat::Typ => Format::Typ,
-            OutputFormat::Png => Format::Png,
+            Diagnostics::Github => DiagnosticFormat::Github,
         }
     }
 }
@@ -535,7 +528,8 @@ mod tests {
         let Command::Worker(worker) = parse(&args) else { panic!("not worker") };
         assert_eq!(worker.formatting.format, render.formatting.format);
         assert_eq!(worker.formatting.ppi, render.formatting.ppi);
-        assert_eq!(format!("{:?}", worker.common.setup), format!("{:?}", render.common.setup));
+        let (w, r) = (&worker.common.reading.setup, &render.common.reading.setup);
+        assert_eq!(format!("{w:?}"), format!("{r:?}"));
         let (w, r) = (&worker.common.publishing, &render.common.publishing);
         assert_eq!(format!("{w:?}"), format!("{r:?}"));
 

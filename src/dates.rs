@@ -9,7 +9,7 @@ use crate::model::DateStyle;
 
 /// Formats one date, e.g. "16th July 2014". `months` names the months,
 /// January first.
-pub fn format_date(date: Date, style: DateStyle, months: &[String]) -> String {
+pub(crate) fn format_date(date: Date, style: DateStyle, months: &[String]) -> String {
     format!("{} {} {}", day(date, style), month(date, months), date.year())
 }
 
@@ -21,7 +21,7 @@ fn month(date: Date, months: &[String]) -> String {
 /// Formats an inclusive range of dates, leaving out what the two ends share:
 /// "23rd-25th June 2014", "30th June-2nd July 2014",
 /// "30th December 2014-2nd January 2015", or one date when they are equal.
-pub fn format_range(from: Date, to: Date, style: DateStyle, months: &[String]) -> String {
+pub(crate) fn format_range(from: Date, to: Date, style: DateStyle, months: &[String]) -> String {
     if from == to {
         format_date(from, style, months)
     } else if from.year() != to.year() {

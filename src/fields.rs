@@ -14,7 +14,7 @@ use crate::model::{CommentaryArea, CopyEntry, Findings, Inspection, LeadInspecto
 
 /// What a text value is, which decides how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextKind {
+pub(crate) enum TextKind {
     /// Names, roles, the area, addresses: printed exactly as written.
     Plain,
     /// A commentary heading: inline markup and footnote marks.
@@ -27,30 +27,30 @@ pub enum TextKind {
 
 impl TextKind {
     /// Whether the inline markup (`*italic*`, links…) is read.
-    pub fn has_markup(self) -> bool {
+    pub(crate) fn has_markup(self) -> bool {
         self != TextKind::Plain
     }
 
     /// Whether `[^name]` places a footnote.
-    pub fn has_notes(self) -> bool {
+    pub(crate) fn has_notes(self) -> bool {
         matches!(self, TextKind::Heading | TextKind::Paragraph)
     }
 
     /// Whether the text should read as finished sentences.
-    pub fn is_sentences(self) -> bool {
+    pub(crate) fn is_sentences(self) -> bool {
         matches!(self, TextKind::Paragraph | TextKind::Note)
     }
 }
 
 /// One text value, where it is and what it is.
 #[derive(Debug, Clone, Copy)]
-pub struct Field<'a, T> {
+pub(crate) struct Field<'a, T> {
     /// The key path, e.g. `commentary[1].paragraphs[0]`.
-    pub key: &'a str,
+    pub(crate) key: &'a str,
     /// What kind of text it is.
-    pub kind: TextKind,
+    pub(crate) kind: TextKind,
     /// The value.
-    pub value: &'a T,
+    pub(crate) value: &'a T,
 }
 
 /// Calls the mapping function with each value's key path.
@@ -94,7 +94,7 @@ impl<T> Findings<T> {
     /// The same findings with every text value mapped by `f`, called in the
     /// order the letter prints the values (so footnotes can be numbered in
     /// order of first use), the footnotes' own texts last.
-    pub fn map<U>(&self, f: &mut impl FnMut(Field<'_, T>) -> U) -> Findings<U> {
+    pub(crate) fn map<U>(&self, f: &mut impl FnMut(Field<'_, T>) -> U) -> Findings<U> {
         use TextKind::{Heading, Note, Paragraph, Plain};
         let mut w = Walk { f };
         let person = |w: &mut Walk<'_, _>, key: &str, p: &Person<T>| Person {

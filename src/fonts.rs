@@ -20,15 +20,15 @@ const EMBEDDED: &[&[u8]] = &[
     include_bytes!("../fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
-/// The font family of the letters.
-pub const FAMILY: &str = "Liberation Sans";
+/// The extensions of the font files a font folder is read for.
+pub(crate) const EXTENSIONS: &[&str] = &["ttf", "otf", "ttc", "otc"];
 
 /// Parsed fonts and the book Typst looks them up in.
-pub struct Fonts {
+pub(crate) struct Fonts {
     /// What each font is, for Typst to choose by.
-    pub book: LazyHash<FontBook>,
+    pub(crate) book: LazyHash<FontBook>,
     /// The fonts, in the order of the book.
-    pub fonts: Vec<Font>,
+    pub(crate) fonts: Vec<Font>,
 }
 
 static EMBEDDED_FONTS: LazyLock<Arc<Fonts>> = LazyLock::new(|| {
@@ -43,25 +43,29 @@ impl Fonts {
     }
 
     /// The embedded fonts, parsed on first use and shared after.
-    pub fn embedded() -> Arc<Fonts> {
+    pub(crate) fn embedded() -> Arc<Fonts> {
         EMBEDDED_FONTS.clone()
     }
 
     /// The embedded fonts and every font file (`.ttf`, `.otf`, `.ttc`, `.otc`)
     /// directly in the given folders.
-    pub fn with_paths(dirs: &[impl AsRef<Path>]) -> Result<Arc<Fonts>, Error> {
+    pub(crate) fn with_paths(dirs: &[impl AsRef<Path>]) -> Result<Arc<Fonts>, Error> {
         if dirs.is_empty() {
             return Ok(Self::embedded());
         }
         let mut fonts = Self::embedded().fonts.clone();
         for dir in dirs {
             let dir = dir.as_ref();
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .map_err(|e| Error::read(dir, e))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
+            let mut paths = Vec::new();
+            for entry in std::fs::read_dir(dir).map_err(|e| Error::read(dir, e))? {
+                // An entry that cannot be read is a font we would miss.
+                paths.push(entry.map_err(|e| Error::read(dir, e))?.path());
+            }
+            let mut paths: Vec<_> = paths
+                .into_iter()
                 .filter(|p| {
                     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-                    matches!(ext.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
+                    EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
                 })
                 .collect();
             paths.sort();
@@ -82,7 +86,7 @@ impl Fonts {
     }
 
     /// Whether any font can draw `c`.
-    pub fn covers(&self, c: char) -> bool {
+    pub(crate) fn covers(&self, c: char) -> bool {
         self.fonts.iter().any(|font| font.info().coverage.contains(c as u32))
     }
 }

@@ -4,7 +4,8 @@
 //! metadata, letterhead, header rows, title, and body as a sequence of
 //! [`Block`]s, with the shared words of its language already written in
 //! (`compose.rs` builds it). Every piece of text is a [`Text`], a sequence of
-//! inline runs, never a string of markup. A writer (the Typst and HTML
+//! inline runs, never a string of markup. The model knows no writer: how a
+//! text reaches a template is `layout.rs`'s business. A writer (the Typst and HTML
 //! templates, `diff`, `preflight`) takes a `Letter` and nothing else, so the
 //! PDF and the web page say the same words, and a new output is a new writer.
 
@@ -38,6 +39,8 @@ pub struct Letter {
 pub struct Meta {
     /// The title as plain text.
     pub title: String,
+    /// The area inspected, as written.
+    pub area: String,
     /// The title a reader's window shows: "DRAFT: …" for a draft.
     pub document_title: String,
     /// The running header of pages 2 onwards.
@@ -328,32 +331,6 @@ fn plain_into(runs: &[Inline], out: &mut String, mark: &dyn Fn(usize) -> String)
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.to_plain())
-    }
-}
-
-/// In a template, a text is an object that each output's formatter prints
-/// with its own writer (`render.rs`); elsewhere (JSON) it is its runs.
-impl Serialize for Text {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if minijinja::value::serializing_for_value() {
-            minijinja::Value::from_object(self.clone()).serialize(serializer)
-        } else {
-            self.runs.serialize(serializer)
-        }
-    }
-}
-
-impl minijinja::value::Object for Text {
-    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
-        minijinja::value::ObjectRepr::Plain
-    }
-
-    fn is_true(self: &Arc<Self>) -> bool {
-        !self.runs.is_empty()
-    }
-
-    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_plain())
     }
 }

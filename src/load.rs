@@ -7,7 +7,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::compose::LogoFile;
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::letter::Text;
 use crate::model::{Findings, Logo};
@@ -24,13 +23,34 @@ pub struct Loaded {
     /// Every text value, checked and read into inline runs.
     pub texts: Findings<Text>,
     /// Where each of its keys is, for messages.
-    pub index: KeyIndex,
+    pub(crate) index: KeyIndex,
     /// The folder the findings file is in, if it came from a file.
     pub dir: Option<PathBuf>,
     /// The letterhead logo the findings name, read from `dir`.
     pub logo: Option<LogoFile>,
     /// What is legal but probably a slip.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// A logo's bytes and what kind of image it is, read beside the findings.
+#[derive(Debug, Clone)]
+pub struct LogoFile {
+    /// Where the Typst World serves it, e.g. `/logo.svg`.
+    pub path: String,
+    /// `image/png` or `image/svg+xml`.
+    pub mime: &'static str,
+    /// The image file's bytes.
+    pub bytes: Arc<Vec<u8>>,
+    /// The file they were read from.
+    pub source: PathBuf,
+}
+
+impl Loaded {
+    /// The files the letter reads besides its findings file and the
+    /// templates: its logo.
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        self.logo.iter().map(|logo| logo.source.clone()).collect()
+    }
 }
 
 /// No findings file comes near this (the Barnet letter is 20 KB); a bigger
@@ -112,7 +132,7 @@ pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, E
 }
 
 /// Parses a findings file's text into findings and its key index.
-pub fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
+pub(crate) fn parse(file: &Arc<SourceFile>) -> Result<(Findings, KeyIndex), Error> {
     let has_content = file.text.lines().any(|line| {
         let line = line.trim();
         !line.is_empty() && !line.starts_with('#') && line != "---" && line != "..."
@@ -143,7 +163,7 @@ const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
 /// file's folder `dir`, never outside it (no `..`, no absolute path, no
 /// symlink out). Read when the findings are loaded, so its problems are
 /// reported with the others.
-pub fn read_logo(
+pub(crate) fn read_logo(
     logo: Option<&Logo>,
     file: &Arc<SourceFile>,
     index: &KeyIndex,
@@ -202,7 +222,8 @@ pub fn read_logo(
         ));
     }
     let bytes = std::fs::read(&canonical).map_err(unreadable)?;
-    Ok(Some(LogoFile { path: format!("/logo.{extension}"), mime, bytes: Arc::new(bytes) }))
+    let path = format!("/logo.{extension}");
+    Ok(Some(LogoFile { path, mime, bytes: Arc::new(bytes), source: canonical }))
 }
 
 #[cfg(test)]

@@ -18,17 +18,17 @@ use crate::letter::Inline;
 
 /// Emphasis, bold and links may be nested this deep; no letter needs more
 /// than three, and every output has a limit of its own.
-pub const MAX_NESTING: usize = 8;
+pub(crate) const MAX_NESTING: usize = 8;
 
 /// Markup nested deeper than [`MAX_NESTING`], at this byte of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooDeep {
+pub(crate) struct TooDeep {
     /// Where, as a byte of the text.
-    pub offset: usize,
+    pub(crate) offset: usize,
 }
 
 /// The footnotes of one letter, numbered in the order of first use.
-pub struct Footnotes<'a> {
+pub(crate) struct Footnotes<'a> {
     texts: &'a BTreeMap<String, String>,
     used: Vec<String>,
     unknown: Vec<String>,
@@ -36,22 +36,22 @@ pub struct Footnotes<'a> {
 
 impl<'a> Footnotes<'a> {
     /// Footnotes defined by the `footnotes:` key of a findings file.
-    pub fn new(texts: &'a BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(texts: &'a BTreeMap<String, String>) -> Self {
         Self { texts, used: Vec::new(), unknown: Vec::new() }
     }
 
     /// The footnotes' texts by name.
-    pub fn texts(&self) -> &'a BTreeMap<String, String> {
+    pub(crate) fn texts(&self) -> &'a BTreeMap<String, String> {
         self.texts
     }
 
     /// The names used so far, in order of first use.
-    pub fn used(&self) -> &[String] {
+    pub(crate) fn used(&self) -> &[String] {
         &self.used
     }
 
     /// Names used but not defined, in order of use: each is an error.
-    pub fn unknown(&self) -> &[String] {
+    pub(crate) fn unknown(&self) -> &[String] {
         &self.unknown
     }
 
@@ -76,7 +76,7 @@ impl<'a> Footnotes<'a> {
 /// Reads one text value into runs. With `notes`, `[^name]` becomes a
 /// footnote mark; without, or when `name` is not defined, it prints as
 /// written (and `notes` records the unknown name).
-pub fn parse(text: &str, mut notes: Option<&mut Footnotes>) -> Result<Vec<Inline>, TooDeep> {
+pub(crate) fn parse(text: &str, mut notes: Option<&mut Footnotes>) -> Result<Vec<Inline>, TooDeep> {
     let mut out = Builder::new(text);
     let options = if notes.is_some() { Options::ENABLE_OLD_FOOTNOTES } else { Options::empty() };
     let mut events = Parser::new_ext(text, options).into_offset_iter();
@@ -183,7 +183,7 @@ impl Open {
 }
 
 /// Whether a link target is one letters may link to.
-pub fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())

@@ -1,4 +1,5 @@
-//! The findings file as Rust types: the contract of `FINDINGS-FORMAT.md`.
+//! The findings file as Rust types: the contract that `docs/findings-format.md`
+//! describes for inspectors.
 //!
 //! Serde does the shape checking (unknown keys, missing keys, wrong types,
 //! impossible dates); `check.rs` does the checks that need more than one

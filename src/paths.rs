@@ -11,12 +11,49 @@ pub fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// Whether two paths name the same file (or would, once written).
+/// Whether two paths name the same file: the same file on disk (through
+/// symbolic links, `./` and hard links), or, where either does not exist
+/// yet, the same path once its folder is resolved.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
+    if let Ok(same) = same_file::is_same_file(a, b) {
+        return same;
+    }
+    match (resolved(a), resolved(b)) {
+        (Some(a), Some(b)) => a == b,
         _ => a == b,
     }
+}
+
+/// A path with its folder made canonical, for a file not yet written.
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(path) = path.canonicalize() {
+        return Some(path);
+    }
+    Some(folder_of(path).canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Folders deeper than this below a templates or font folder are not
+/// looked into: no real folder of templates is nested so deep, and a loop
+/// of links ends here.
+const MAX_DEPTH: usize = 8;
+
+/// Adds every file under `dir`, at any depth (to [`MAX_DEPTH`]), to `out`.
+/// A folder that cannot be read adds nothing; reading it for real reports
+/// why.
+pub fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() && depth < MAX_DEPTH => walk(&path, depth + 1, out),
+                Ok(meta) if meta.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    walk(dir, 0, out);
+    out.sort();
 }
 
 #[cfg(test)]

@@ -37,17 +37,17 @@ use style::Shape;
 use text::Flat;
 
 /// One letter and what preflight reads beside it.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     /// The findings file, checked.
-    pub loaded: &'a Loaded,
+    pub(crate) loaded: &'a Loaded,
     /// Its letter, as composed.
-    pub letter: &'a Letter,
+    pub(crate) letter: &'a Letter,
     /// The words of its language, to locate what they wrote.
-    pub words: &'a Words,
+    pub(crate) words: &'a Words,
     /// The organisation's details in its language.
-    pub organisation: &'a Organisation,
+    pub(crate) organisation: &'a Organisation,
     /// The organisation file, to point at words the letter takes from it.
-    pub organisation_file: &'a Arc<SourceFile>,
+    pub(crate) organisation_file: &'a Arc<SourceFile>,
 }
 
 /// What preflight found in one letter.
@@ -149,7 +149,7 @@ impl Known {
 }
 
 /// Checks one letter.
-pub fn check(subject: &Subject, rules: &Rules) -> Found {
+pub(crate) fn find(subject: &Subject, rules: &Rules) -> Found {
     let loaded = subject.loaded;
     let at = Located { file: &loaded.file, index: &loaded.index };
     let mut findings = Found::default();

@@ -3,7 +3,9 @@
 //!
 //! Every error of the tool goes through here, whether it came from the YAML
 //! parser, a check, a template or Typst, so they all look alike. The short
-//! form (`file:line:col: error: message`) is for editors and CI logs.
+//! form (`file:line:col: error: message`) is for editors and CI logs; the
+//! GitHub form is workflow commands (`::error file=…,line=…::message`),
+//! which GitHub Actions shows at the line of the pull request.
 
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
@@ -23,12 +25,15 @@ pub enum DiagnosticFormat {
     Human,
     /// One `file:line:col: severity: message` line each.
     Short,
+    /// One GitHub Actions workflow command each: `::error file=F,line=L,col=C,title=T::message`.
+    Github,
 }
 
 /// Diagnostics as text without colour, as they are printed.
 pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String {
     match format {
         DiagnosticFormat::Short => diagnostics.iter().map(|d| format!("{d}\n")).collect(),
+        DiagnosticFormat::Github => diagnostics.iter().map(github).collect(),
         DiagnosticFormat::Human => {
             let (files, reports) = prepare(diagnostics);
             let config = Config::default();
@@ -48,7 +53,7 @@ pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String
 pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> io::Result<()> {
     let stderr = io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    if format == DiagnosticFormat::Short || !color {
+    if format != DiagnosticFormat::Human || !color {
         return stderr.lock().write_all(to_string(diagnostics, format).as_bytes());
     }
     let (files, reports) = prepare(diagnostics);
@@ -63,6 +68,56 @@ pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> io::Result
         }
     }
     Ok(())
+}
+
+/// One diagnostic as a GitHub Actions workflow command, on one line: the
+/// file, the place from its first to its last character, a title, and the
+/// message with its key, hints and other places.
+fn github(d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = Vec::new();
+    if let Some(file) = &d.file {
+        properties.push(format!("file={}", property(&file.name)));
+        if let Some(range) = &d.range {
+            let (line, column) = file.line_column(range.start);
+            let last = range.end.saturating_sub(1).max(range.start);
+            let (end_line, end_column) = file.line_column(last);
+            properties.push(format!("line={line},col={column}"));
+            properties.push(format!("endLine={end_line},endColumn={end_column}"));
+        }
+    }
+    let title = match &d.code {
+        Some(code) => format!("hmip-letter: {code}"),
+        None => "hmip-letter".to_string(),
+    };
+    properties.push(format!("title={}", property(&title)));
+    let mut message = d.message.clone();
+    if let Some(key) = &d.key {
+        message.push_str(&format!(" (at `{key}`)"));
+    }
+    for other in &d.related {
+        message.push_str(&format!("\n{}: {}", other.label, other.file.name));
+        if let Some((line, column)) = other.line_column() {
+            message.push_str(&format!(":{line}:{column}"));
+        }
+    }
+    for hint in &d.hints {
+        message.push_str(&format!("\nhint: {hint}"));
+    }
+    format!("::{level} {}::{}\n", properties.join(","), data(&message))
+}
+
+/// A workflow command's message, with its line breaks and `%` escaped.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A workflow command's property value, with `:` and `,` escaped too.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 type Files = SimpleFiles<String, String>;
@@ -160,5 +215,25 @@ mod tests {
         let file = SourceFile::new("letter.yaml", "area: Barnet\n");
         let d = Diagnostic::warning("odd").at(&file, Some(6..12));
         assert_eq!(to_string(&[d], DiagnosticFormat::Short), "letter.yaml:1:7: warning: odd\n");
+    }
+
+    #[test]
+    fn github_form_is_one_workflow_command_with_escapes() {
+        let file = SourceFile::new("letters/a,b.yaml", "area: Barnet\ncases: x\n");
+        let d = Diagnostic::error("expected a whole number, found \"x\" (100%)")
+            .at(&file, Some(20..21))
+            .key("inspection.cases")
+            .hint("write the number in figures, e.g. 20");
+        assert_eq!(
+            to_string(&[d], DiagnosticFormat::Github),
+            "::error file=letters/a%2Cb.yaml,line=2,col=8,endLine=2,endColumn=8,title=hmip-letter::\
+             expected a whole number, found \"x\" (100%25) (at `inspection.cases`)%0A\
+             hint: write the number in figures, e.g. 20\n"
+        );
+        let w = Diagnostic::warning("long sentence").code("long-sentence");
+        assert_eq!(
+            to_string(&[w], DiagnosticFormat::Github),
+            "::warning title=hmip-letter%3A long-sentence::long sentence\n"
+        );
     }
 }

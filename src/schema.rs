@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::check::placeholder;
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::model::{Findings, IsoDate};
 use crate::suggest::{closest, unknown};
+use crate::templates::placeholder;
 use crate::yaml::{KeyIndex, Node, NodeKind};
 
 /// The schema of a findings file, as JSON.
@@ -41,7 +41,7 @@ pub fn text() -> Result<String, Error> {
 }
 
 /// Every place where the file's shape differs from the schema.
-pub fn check_shape(file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Diagnostic> {
+pub(crate) fn check_shape(file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Diagnostic> {
     let schema = schema();
     let empty = Map::new();
     let defs = schema.get("$defs").and_then(Value::as_object).unwrap_or(&empty);

@@ -7,7 +7,7 @@
 use crate::error::Diagnostic;
 
 /// The expected word nearest to `found`, if it is near enough to be a typo.
-pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
     let found = found.to_lowercase();
     expected
         .iter()
@@ -20,7 +20,7 @@ pub fn closest<'a>(found: &str, expected: &[&'a str]) -> Option<&'a str> {
 /// `unknown key "strenghts"; did you mean "strengths"?`, or without a near
 /// word, `unknown key "x"` with a hint listing what there is. A short list
 /// (a handful of values) is given either way.
-pub fn unknown(what: &str, found: &str, expected: &[&str]) -> Diagnostic {
+pub(crate) fn unknown(what: &str, found: &str, expected: &[&str]) -> Diagnostic {
     let best = closest(found, expected);
     let message = match best {
         Some(best) => format!("unknown {what} \"{found}\"; did you mean \"{best}\"?"),

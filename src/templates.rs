@@ -60,6 +60,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (PREFLIGHT, include_str!("../templates/preflight.yaml")),
 ];
 
+/// The extensions of template files that are text: templates, layout,
+/// words, organisation and preflight rules.
+pub(crate) const TEXT_EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml"];
+
 /// No template file is anywhere near this; a bigger one is a mistake.
 const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -122,8 +126,8 @@ impl Templates {
             let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
             let display = path.display().to_string();
             let source = std::str::from_utf8(&bytes).ok().map(|t| SourceFile::new(display, t));
-            let is_text =
-                name.ends_with(".typ") || name.ends_with(".j2") || name.ends_with(".yaml");
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let is_text = TEXT_EXTENSIONS.contains(&extension);
             if is_text && source.is_none() {
                 return Err(Diagnostic::error(format!(
                     "template file {} is not UTF-8 text",
@@ -177,6 +181,21 @@ impl Templates {
     }
 }
 
+/// The error for text left as a placeholder by the starter file of
+/// `hmip-letter init`: a value that starts with `TODO`.
+pub fn placeholder(text: &str) -> Option<Diagnostic> {
+    let trimmed = text.trim_start();
+    trimmed.starts_with("TODO").then(|| {
+        let what = trimmed.trim_start_matches("TODO").trim_start_matches([':', ' ']);
+        let message = if what.is_empty() {
+            "placeholder text \"TODO\" has not been replaced".to_string()
+        } else {
+            format!("placeholder text has not been replaced: {what}")
+        };
+        Diagnostic::error(message).hint("replace the whole value, TODO included")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +231,12 @@ mod tests {
         assert_eq!(templates.source("words/en.yaml").unwrap().text, "name: Mine");
         assert!(templates.source("sqs.typ.j2").unwrap().name.starts_with("(embedded)"));
         assert_eq!(templates.letters(), ["sqs", "thematic"]);
+    }
+
+    #[test]
+    fn placeholders_name_what_is_missing() {
+        let d = placeholder("TODO: the area inspected").unwrap();
+        assert_eq!(d.message, "placeholder text has not been replaced: the area inspected");
+        assert!(placeholder("Work to do").is_none());
     }
 }

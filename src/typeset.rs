@@ -17,7 +17,9 @@ use crate::error::Diagnostic;
 use crate::world::LetterWorld;
 
 /// Lays out the letter. Warnings come back with the document.
-pub fn compile(world: &LetterWorld) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub(crate) fn compile(
+    world: &LetterWorld,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
     let warned = guard("typesetting", || typst::compile::<PagedDocument>(world))?;
     let warnings = convert(world, &warned.warnings);
     match warned.output {
@@ -32,17 +34,17 @@ pub fn compile(world: &LetterWorld) -> Result<(PagedDocument, Vec<Diagnostic>), 
 
 /// How a PDF is written.
 #[derive(Debug, Clone)]
-pub struct PdfSettings {
+pub(crate) struct PdfSettings {
     /// The standards the PDF must meet; Typst checks them on export.
-    pub standards: Vec<PdfStandard>,
+    pub(crate) standards: Vec<PdfStandard>,
     /// The creation date written into the PDF.
-    pub timestamp: Datetime,
+    pub(crate) timestamp: Datetime,
     /// A stable name for this letter, hashed into the PDF's document ID.
-    pub ident: String,
+    pub(crate) ident: String,
 }
 
 /// Writes the laid-out letter as PDF bytes.
-pub fn pdf(
+pub(crate) fn pdf(
     world: &LetterWorld,
     document: &PagedDocument,
     settings: &PdfSettings,
@@ -79,7 +81,7 @@ fn guard<T>(stage: &str, f: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
 }
 
 /// Typst's diagnostics as ours, with file names, ranges and the call trace.
-pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+pub(crate) fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Diagnostic> {
     diagnostics
         .iter()
         .map(|d| {
@@ -111,7 +113,7 @@ pub fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> Vec<Dia
 const POINTS_PER_INCH: f64 = 72.0;
 
 /// Renders each page as a PNG image at `ppi` pixels per inch.
-pub fn png(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Diagnostic> {
+pub(crate) fn png(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Diagnostic> {
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / POINTS_PER_INCH),
         ..Default::default()
@@ -127,13 +129,12 @@ pub fn png(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Diagnosti
     Ok(pages)
 }
 
-/// Typst's cached results unused for this many letters are dropped.
-const EVICT_AFTER: usize = 10;
-
-/// Drops what Typst cached for letters long gone. Called after each letter
-/// of a batch and each re-render of `watch`, so memory stays flat however
-/// many letters a run makes, while an edit's re-render still finds the
-/// last letter's results.
-pub fn forget_old_letters() {
-    comemo::evict(EVICT_AFTER);
+/// Drops what Typst memoised and has not used for the last `letters`
+/// letters (comemo counts one letter per call). Its caches grow with every
+/// letter, so each caller that typesets many letters calls this after each
+/// one, and says how many it keeps and why: a batch's threads keep 2
+/// (`batch/threads.rs`), `watch` keeps enough for an edit to find the last
+/// letter's results.
+pub fn forget_unused_for(letters: usize) {
+    comemo::evict(letters);
 }

@@ -13,6 +13,7 @@
 //! read in its language (`organisation.rs`).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -32,99 +33,196 @@ const ORGANISATION: &str = "organisation";
 /// What a phrase is: one text, paragraphs, a text per form (the lead
 /// inspector's pronoun), or a list of short values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(crate) enum Shape {
+    /// One line of text.
     One,
+    /// A list of paragraphs.
     Paragraphs,
+    /// A text for each of these forms.
     Forms(&'static [&'static str]),
+    /// A list of short values.
     List,
 }
 
-const AREA: &[&str] = &["area", "in_area"];
-const META: &[&str] = &["area", "in_area", "published", "year"];
-const NONE: &[&str] = &[];
-
-/// Every phrase a words file must have: its name, shape and slots.
-pub const PHRASES: &[(&str, &[&str])] = &[
-    ("name", NONE),
-    ("english_name", NONE),
-    ("tag", NONE),
-    ("months", NONE),
-    ("date_styles", NONE),
-    ("in_area", &["area"]),
-    ("title", META),
-    ("short_title", META),
-    ("description", META),
-    ("keywords", META),
-    ("draft_title", &["area", "in_area", "published", "year", "title"]),
-    ("to", NONE),
-    ("copy_to", NONE),
-    ("see_copy_list", NONE),
-    ("from", NONE),
-    ("publication_date", NONE),
-    ("person", &["name", "role"]),
-    ("name_separator", NONE),
-    ("default_abbreviation", NONE),
-    ("intro", &["fieldwork", "org_name", "org_short_name", "area", "in_area"]),
-    ("context_heading", NONE),
-    (
-        "context",
-        &[
-            "org_name",
-            "org_short_name",
-            "website",
-            "cases",
-            "team",
-            "abbreviation",
-            "area",
-            "in_area",
-        ],
-    ),
-    ("summary_heading", NONE),
-    ("commentary_heading", AREA),
-    ("operational_management_heading", NONE),
-    ("strengths_heading", NONE),
-    ("improvements_heading", NONE),
-    ("copy_list_heading", NONE),
-    (
-        "closing",
-        &[
-            "abbreviation",
-            "team",
-            "lead_name",
-            "lead",
-            "lead_email",
-            "lead_phone",
-            "org_short_name",
-        ],
-    ),
-    ("lead_pronoun", &["lead_name"]),
-    ("phone_clause", &["phone"]),
-    (
-        "paper_copy",
-        &[
-            "publications_name",
-            "publications_email",
-            "publications_phone",
-            "org_name",
-            "org_short_name",
-        ],
-    ),
-    ("page", &["page", "pages"]),
-    ("draft_mark", NONE),
-    ("draft_banner", NONE),
-    ("notes_heading", NONE),
-    ("back_to_text", NONE),
-];
-
 /// The forms of the lead inspector's pronoun.
-pub const PRONOUN_FORMS: &[&str] = &["he", "she", "they", "none"];
+pub(crate) const PRONOUN_FORMS: &[&str] = &["he", "she", "they", "none"];
 
-fn shape(name: &str) -> Shape {
-    match name {
-        "months" | "date_styles" | "keywords" => Shape::List,
-        "intro" | "context" | "closing" => Shape::Paragraphs,
-        "lead_pronoun" => Shape::Forms(PRONOUN_FORMS),
-        _ => Shape::One,
+/// The table of slots: each is a name the compiler knows ([`Slot`]) and
+/// the name a words file writes it by (`{area}`).
+macro_rules! slots {
+    ($($(#[$doc:meta])* $slot:ident = $name:literal,)*) => {
+        /// A slot of a phrase, filled in from the findings or the
+        /// organisation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) enum Slot {
+            $($(#[$doc])* $slot,)*
+        }
+
+        impl Slot {
+            /// Every slot.
+            pub(crate) const ALL: &[Slot] = &[$(Slot::$slot,)*];
+
+            /// The slot's name in a words file, without braces.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Slot::$slot => $name,)*
+                }
+            }
+        }
+    };
+}
+
+slots! {
+    /// The area inspected.
+    Area = "area",
+    /// "in AREA", or the findings' `area_in`.
+    InArea = "in_area",
+    /// The publication date, as printed.
+    Published = "published",
+    /// The year of publication.
+    Year = "year",
+    /// The letter's title (in `draft_title`).
+    Title = "title",
+    /// A person's name (in `person`).
+    Name = "name",
+    /// A person's role (in `person`).
+    Role = "role",
+    /// The fieldwork dates, as printed.
+    Fieldwork = "fieldwork",
+    /// The inspectorate's name.
+    OrgName = "org_name",
+    /// The inspectorate's name for short.
+    OrgShortName = "org_short_name",
+    /// The inspectorate's website, as a link.
+    Website = "website",
+    /// How many cases were examined.
+    Cases = "cases",
+    /// The team inspected.
+    Team = "team",
+    /// The team for short.
+    Abbreviation = "abbreviation",
+    /// The lead inspector's name.
+    LeadName = "lead_name",
+    /// The lead inspector by pronoun (`lead_pronoun`).
+    Lead = "lead",
+    /// The lead inspector's email address, as a link.
+    LeadEmail = "lead_email",
+    /// `phone_clause` with the lead inspector's phone, or nothing.
+    LeadPhone = "lead_phone",
+    /// A phone number (in `phone_clause`).
+    Phone = "phone",
+    /// Who to ask for a paper copy.
+    PublicationsName = "publications_name",
+    /// Their email address, as a link.
+    PublicationsEmail = "publications_email",
+    /// Their phone number.
+    PublicationsPhone = "publications_phone",
+    /// The page number (in `page`).
+    Page = "page",
+    /// The number of pages (in `page`).
+    Pages = "pages",
+}
+
+/// The table of phrases: each is a name the compiler knows ([`Phrase`]),
+/// the name a words file writes it by, its shape, and the slots it may
+/// use. A words file is checked against this table when it is read, the
+/// composer names phrases by their [`Phrase`], and `docs/templates.md` is
+/// checked against it by a test.
+macro_rules! phrases {
+    ($($phrase:ident = $name:literal, $shape:expr, [$($slot:ident),*];)*) => {
+        /// A phrase of a words file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) enum Phrase {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $phrase,
+            )*
+        }
+
+        impl Phrase {
+            /// Every phrase, in the order of the table.
+            pub(crate) const ALL: &[Phrase] = &[$(Phrase::$phrase,)*];
+
+            /// The phrase's name in a words file.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    $(Phrase::$phrase => $name,)*
+                }
+            }
+
+            /// What the phrase is: one text, paragraphs, forms or a list.
+            pub(crate) fn shape(self) -> Shape {
+                match self {
+                    $(Phrase::$phrase => $shape,)*
+                }
+            }
+
+            /// The slots the phrase may use.
+            pub(crate) fn slots(self) -> &'static [Slot] {
+                match self {
+                    $(Phrase::$phrase => &[$(Slot::$slot),*],)*
+                }
+            }
+        }
+    };
+}
+
+use Shape::{Forms, List, One, Paragraphs};
+
+phrases! {
+    Name = "name", One, [];
+    EnglishName = "english_name", One, [];
+    Tag = "tag", One, [];
+    Months = "months", List, [];
+    DateStyles = "date_styles", List, [];
+    InArea = "in_area", One, [Area];
+    Title = "title", One, [Area, InArea, Published, Year];
+    ShortTitle = "short_title", One, [Area, InArea, Published, Year];
+    Description = "description", One, [Area, InArea, Published, Year];
+    Keywords = "keywords", List, [Area, InArea, Published, Year];
+    DraftTitle = "draft_title", One, [Area, InArea, Published, Year, Title];
+    To = "to", One, [];
+    CopyTo = "copy_to", One, [];
+    SeeCopyList = "see_copy_list", One, [];
+    From = "from", One, [];
+    PublicationDate = "publication_date", One, [];
+    Person = "person", One, [Name, Role];
+    NameSeparator = "name_separator", One, [];
+    DefaultAbbreviation = "default_abbreviation", One, [];
+    Intro = "intro", Paragraphs, [Fieldwork, OrgName, OrgShortName, Area, InArea];
+    ContextHeading = "context_heading", One, [];
+    Context = "context", Paragraphs,
+        [OrgName, OrgShortName, Website, Cases, Team, Abbreviation, Area, InArea];
+    SummaryHeading = "summary_heading", One, [];
+    CommentaryHeading = "commentary_heading", One, [Area, InArea];
+    OperationalManagementHeading = "operational_management_heading", One, [];
+    StrengthsHeading = "strengths_heading", One, [];
+    ImprovementsHeading = "improvements_heading", One, [];
+    CopyListHeading = "copy_list_heading", One, [];
+    Closing = "closing", Paragraphs,
+        [Abbreviation, Team, LeadName, Lead, LeadEmail, LeadPhone, OrgShortName];
+    LeadPronoun = "lead_pronoun", Forms(PRONOUN_FORMS), [LeadName];
+    PhoneClause = "phone_clause", One, [Phone];
+    PaperCopy = "paper_copy", One,
+        [PublicationsName, PublicationsEmail, PublicationsPhone, OrgName, OrgShortName];
+    Page = "page", One, [Page, Pages];
+    DraftMark = "draft_mark", One, [];
+    DraftBanner = "draft_banner", One, [];
+    NotesHeading = "notes_heading", One, [];
+    BackToText = "back_to_text", One, [];
+}
+
+impl Phrase {
+    /// The phrase a words file names, if there is one.
+    pub(crate) fn from_name(name: &str) -> Option<Phrase> {
+        Phrase::ALL.iter().copied().find(|p| p.name() == name)
+    }
+}
+
+impl Slot {
+    /// The slot a words file names, if there is one.
+    pub(crate) fn from_name(name: &str) -> Option<Slot> {
+        Slot::ALL.iter().copied().find(|s| s.name() == name)
     }
 }
 
@@ -148,38 +246,40 @@ type Pieces = Vec<Piece>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Words(String),
-    Slot(String),
+    Slot(Slot),
 }
 
 /// The words of one language.
 #[derive(Debug, Clone)]
-pub struct Words {
+pub(crate) struct Words {
     /// The file they were read from, for messages.
-    pub file: Arc<SourceFile>,
+    pub(crate) file: Arc<SourceFile>,
     /// The language, as the file's name gives it: `en`, `cy`.
-    pub language: String,
+    pub(crate) language: String,
     /// The language as its speakers name it: `English`, `Cymraeg`.
-    pub name: String,
+    pub(crate) name: String,
     /// The language as the tool's messages name it: `English`, `Welsh`.
-    pub english_name: String,
+    pub(crate) english_name: String,
     /// The full language tag of a letter that names only the language:
     /// `cy` → `cy-GB`.
-    pub tag: String,
+    pub(crate) tag: String,
     /// The month names, January first.
-    pub months: Vec<String>,
+    pub(crate) months: Vec<String>,
     /// The date styles letters may use; the first is the default.
-    pub date_styles: Vec<DateStyle>,
-    phrases: BTreeMap<String, Vec<Pieces>>,
-    forms: BTreeMap<String, BTreeMap<String, Pieces>>,
+    pub(crate) date_styles: Vec<DateStyle>,
+    phrases: BTreeMap<Phrase, Vec<Pieces>>,
+    forms: BTreeMap<Phrase, BTreeMap<String, Pieces>>,
+    /// Where each phrase is in the file, for messages.
+    places: BTreeMap<Phrase, Range<usize>>,
     organisation: Vec<organisation::Form>,
 }
 
 /// The values of the slots of a letter.
-pub type Slots = BTreeMap<&'static str, Text>;
+pub(crate) type Slots = BTreeMap<Slot, Text>;
 
 impl Words {
     /// Reads and checks the words of every language among the templates.
-    pub fn all(templates: &Templates) -> Result<BTreeMap<String, Words>, Error> {
+    pub(crate) fn all(templates: &Templates) -> Result<BTreeMap<String, Words>, Error> {
         let mut all = BTreeMap::new();
         let mut problems = Vec::new();
         for (name, _) in templates.iter() {
@@ -200,14 +300,14 @@ impl Words {
     }
 
     /// Reads one words file, reporting every problem in it.
-    pub fn read(language: &str, file: Arc<SourceFile>) -> Result<Words, Vec<Diagnostic>> {
+    pub(crate) fn read(language: &str, file: Arc<SourceFile>) -> Result<Words, Vec<Diagnostic>> {
         let (raw, index) = yaml::parse::<BTreeMap<String, Raw>>(&file)
             .map_err(|failure| vec![failure.first.hint(HINT)])?;
         let mut problems = Vec::new();
         let organisation = match raw.get(ORGANISATION) {
             None => Vec::new(),
             Some(Raw::Dated(forms)) => {
-                problems.extend(organisation::check(forms, &file, &index));
+                problems.extend(organisation::check_forms(forms, &file, &index));
                 forms.clone()
             }
             // Not a list of forms: read on its own, for a located message.
@@ -226,10 +326,12 @@ impl Words {
             date_styles: Vec::new(),
             phrases: BTreeMap::new(),
             forms: BTreeMap::new(),
+            places: BTreeMap::new(),
             organisation,
         };
-        for (name, _) in PHRASES {
-            if !raw.contains_key(*name) {
+        for phrase in Phrase::ALL {
+            let name = phrase.name();
+            if !raw.contains_key(name) {
                 problems.push(
                     Diagnostic::error(format!(
                         "the words file {} has no phrase `{name}`",
@@ -241,13 +343,16 @@ impl Words {
             }
         }
         for (name, value) in raw.iter().filter(|(name, _)| *name != ORGANISATION) {
-            let Some((_, slots)) = PHRASES.iter().find(|(n, _)| n == name) else {
-                let names: Vec<&str> = PHRASES.iter().map(|(n, _)| *n).collect();
+            let Some(phrase) = Phrase::from_name(name) else {
+                let names: Vec<&str> = Phrase::ALL.iter().map(|p| p.name()).collect();
                 let d = suggest::unknown("phrase", name, &names);
                 problems.push(d.at(&file, index.range_of(name)).key(name).hint(HINT));
                 continue;
             };
-            if let Err(d) = words.add(name, value, slots, &index) {
+            if let Some(range) = index.range_of(name) {
+                words.places.insert(phrase, range);
+            }
+            if let Err(d) = words.add(phrase, value, &index) {
                 problems.push(d);
             }
         }
@@ -255,17 +360,13 @@ impl Words {
     }
 
     /// Checks one phrase and keeps it.
-    fn add(
-        &mut self,
-        name: &str,
-        value: &Raw,
-        slots: &[&str],
-        index: &KeyIndex,
-    ) -> Result<(), Diagnostic> {
+    fn add(&mut self, phrase: Phrase, value: &Raw, index: &KeyIndex) -> Result<(), Diagnostic> {
+        let name = phrase.name();
+        let slots = phrase.slots();
         let at = |message: String| {
             Diagnostic::error(message).at(&self.file, index.range_of(name)).key(name).hint(HINT)
         };
-        let expected = shape(name);
+        let expected = phrase.shape();
         let texts: Vec<&String> = match (expected, value) {
             (Shape::One, Raw::One(text)) => vec![text],
             (Shape::Paragraphs | Shape::List, Raw::Many(texts)) if !texts.is_empty() => {
@@ -285,33 +386,33 @@ impl Words {
                 for (form, text) in map {
                     parsed.insert(form.clone(), pieces(text, slots).map_err(&at)?);
                 }
-                self.forms.insert(name.to_string(), parsed);
+                self.forms.insert(phrase, parsed);
                 return Ok(());
             }
             _ => return Err(at(format!("phrase `{name}` should be {}", describe(expected)))),
         };
         let parsed: Vec<Pieces> =
-            texts.iter().map(|t| pieces(t, slots)).collect::<Result<_, _>>().map_err(&at)?;
-        match name {
-            "name" => self.name = texts[0].clone(),
-            "english_name" => self.english_name = texts[0].clone(),
-            "tag" => {
+            texts.iter().map(|t| pieces(t, slots).map_err(&at)).collect::<Result<_, _>>()?;
+        match phrase {
+            Phrase::Name => self.name = texts[0].clone(),
+            Phrase::EnglishName => self.english_name = texts[0].clone(),
+            Phrase::Tag => {
                 let (lang, region) = split_language(texts[0]);
-                if lang != self.language || region.is_none() {
+                let Some(region) = region.filter(|_| lang == self.language) else {
                     return Err(at(format!(
                         "`tag` should be the language and its region, e.g. {}-GB, not \"{}\"",
                         self.language, texts[0]
                     )));
-                }
-                self.tag = format!("{lang}-{}", region.unwrap_or_default());
+                };
+                self.tag = format!("{lang}-{region}");
             }
-            "months" => {
+            Phrase::Months => {
                 if texts.len() != 12 {
                     return Err(at(format!("`months` lists {} months, not 12", texts.len())));
                 }
                 self.months = texts.into_iter().cloned().collect();
             }
-            "date_styles" => {
+            Phrase::DateStyles => {
                 for text in texts {
                     self.date_styles.push(match text.as_str() {
                         "ordinal" => DateStyle::Ordinal,
@@ -324,15 +425,15 @@ impl Words {
                     });
                 }
             }
-            "page" => {
-                let order: Vec<&str> = parsed[0]
+            Phrase::Page => {
+                let order: Vec<Slot> = parsed[0]
                     .iter()
                     .filter_map(|p| match p {
-                        Piece::Slot(s) => Some(s.as_str()),
+                        Piece::Slot(s) => Some(*s),
                         Piece::Words(_) => None,
                     })
                     .collect();
-                if order != ["page", "pages"] {
+                if order != [Slot::Page, Slot::Pages] {
                     return Err(at(
                         "phrase `page` must have {page} and then {pages}, once each".to_string()
                     ));
@@ -340,41 +441,56 @@ impl Words {
             }
             _ => {}
         }
-        self.phrases.insert(name.to_string(), parsed);
+        self.phrases.insert(phrase, parsed);
         Ok(())
     }
 
     /// A one-line phrase with its slots filled.
-    pub fn text(&self, name: &str, slots: &Slots) -> Text {
-        self.all_texts(name, slots).into_iter().next().unwrap_or_default()
+    pub(crate) fn text(&self, phrase: Phrase, slots: &Slots) -> Result<Text, Diagnostic> {
+        Ok(self.paragraphs(phrase, slots)?.into_iter().next().unwrap_or_default())
     }
 
     /// A phrase of paragraphs (or a list), each with its slots filled.
-    pub fn paragraphs(&self, name: &str, slots: &Slots) -> Vec<Text> {
-        self.all_texts(name, slots)
+    pub(crate) fn paragraphs(
+        &self,
+        phrase: Phrase,
+        slots: &Slots,
+    ) -> Result<Vec<Text>, Diagnostic> {
+        let all = self.phrases.get(&phrase).into_iter().flatten();
+        all.map(|pieces| self.fill(phrase, pieces, slots)).collect()
     }
 
     /// A one-line phrase as plain text.
-    pub fn plain(&self, name: &str, slots: &Slots) -> String {
-        self.text(name, slots).to_plain()
+    pub(crate) fn plain(&self, phrase: Phrase, slots: &Slots) -> Result<String, Diagnostic> {
+        Ok(self.text(phrase, slots)?.to_plain())
     }
 
     /// One form of a phrase with forms, e.g. the pronoun `she`.
-    pub fn form(&self, name: &str, form: &str, slots: &Slots) -> Text {
-        self.forms.get(name).and_then(|f| f.get(form)).map(|p| fill(p, slots)).unwrap_or_default()
+    pub(crate) fn form(
+        &self,
+        phrase: Phrase,
+        form: &str,
+        slots: &Slots,
+    ) -> Result<Text, Diagnostic> {
+        match self.forms.get(&phrase).and_then(|f| f.get(form)) {
+            Some(pieces) => self.fill(phrase, pieces, slots),
+            None => {
+                Err(self.at(phrase, format!("phrase `{}` has no form `{form}`", phrase.name())))
+            }
+        }
     }
 
     /// The inspectorate's details as a letter in this language published on
     /// `date` prints them: `base` (`organisation.yaml`) with what this
     /// language changes by then.
-    pub fn organisation(&self, base: &Organisation, date: IsoDate) -> Organisation {
+    pub(crate) fn organisation(&self, base: &Organisation, date: IsoDate) -> Organisation {
         organisation::on(&self.organisation, base, date)
     }
 
     /// The language tag a letter written as `tag` is published under: as
     /// written when it names a region, else this language's own (`cy` →
     /// `cy-GB`).
-    pub fn full_tag(&self, tag: &str) -> String {
+    pub(crate) fn full_tag(&self, tag: &str) -> String {
         match split_language(tag) {
             (lang, Some(region)) => format!("{lang}-{region}"),
             (_, None) => self.tag.clone(),
@@ -382,10 +498,10 @@ impl Words {
     }
 
     /// The words before, between and after the two slots of `page`.
-    pub fn page(&self) -> [String; 3] {
+    pub(crate) fn page(&self) -> [String; 3] {
         let mut parts = [String::new(), String::new(), String::new()];
         let mut i = 0;
-        for piece in self.phrases.get("page").and_then(|p| p.first()).into_iter().flatten() {
+        for piece in self.phrases.get(&Phrase::Page).and_then(|p| p.first()).into_iter().flatten() {
             match piece {
                 Piece::Words(words) => parts[i].push_str(words),
                 Piece::Slot(_) => i = (i + 1).min(2),
@@ -394,19 +510,49 @@ impl Words {
         parts
     }
 
-    fn all_texts(&self, name: &str, slots: &Slots) -> Vec<Text> {
-        self.phrases.get(name).into_iter().flatten().map(|p| fill(p, slots)).collect()
+    /// A phrase with its slots filled in. A slot without a value is an
+    /// error naming the phrase and the slot: the words file may use every
+    /// slot its table row lists, so the composer must give each a value.
+    fn fill(&self, phrase: Phrase, pieces: &Pieces, slots: &Slots) -> Result<Text, Diagnostic> {
+        let mut text = Text::default();
+        for piece in pieces {
+            match piece {
+                Piece::Words(words) => text.push(Inline::Text { text: words.clone() }),
+                Piece::Slot(slot) => match slots.get(slot) {
+                    Some(value) => text.extend(value.clone()),
+                    None => {
+                        return Err(self
+                            .at(
+                                phrase,
+                                format!(
+                                    "phrase `{}` uses {{{}}}, which has no value here",
+                                    phrase.name(),
+                                    slot.name()
+                                ),
+                            )
+                            .hint("this is a bug in hmip-letter; please report it"));
+                    }
+                },
+            }
+        }
+        Ok(text)
+    }
+
+    /// An error at a phrase of this file.
+    fn at(&self, phrase: Phrase, message: String) -> Diagnostic {
+        let d = Diagnostic::error(message).at(&self.file, self.places.get(&phrase).cloned());
+        d.key(phrase.name())
     }
 }
 
 /// The words of a letter in the language `tag` (`en-GB`, `cy`), if there
 /// are any.
-pub fn of<'a>(all: &'a BTreeMap<String, Words>, tag: &str) -> Option<&'a Words> {
+pub(crate) fn of<'a>(all: &'a BTreeMap<String, Words>, tag: &str) -> Option<&'a Words> {
     all.get(&split_language(tag).0)
 }
 
 /// `en-GB` → (`en`, `GB`); `cy` → (`cy`, none).
-pub fn split_language(tag: &str) -> (String, Option<String>) {
+pub(crate) fn split_language(tag: &str) -> (String, Option<String>) {
     let mut parts = tag.split(['-', '_']);
     let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
     let region = parts.next().filter(|r| r.len() == 2).map(|r| r.to_ascii_uppercase());
@@ -425,7 +571,7 @@ fn describe(shape: Shape) -> &'static str {
 }
 
 /// Reads `{slot}`s out of a phrase; `{{` and `}}` are braces.
-fn pieces(text: &str, allowed: &[&str]) -> Result<Pieces, String> {
+fn pieces(text: &str, allowed: &[Slot]) -> Result<Pieces, String> {
     let mut out = Vec::new();
     let mut words = String::new();
     let mut chars = text.chars().peekable();
@@ -441,18 +587,19 @@ fn pieces(text: &str, allowed: &[&str]) -> Result<Pieces, String> {
             }
             '{' => {
                 let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                if !allowed.contains(&name.as_str()) {
+                let Some(slot) = Slot::from_name(&name).filter(|s| allowed.contains(s)) else {
                     let known = if allowed.is_empty() {
                         "this phrase has no slots".to_string()
                     } else {
-                        format!("its slots are {}", allowed.join(", "))
+                        let names: Vec<&str> = allowed.iter().map(|s| s.name()).collect();
+                        format!("its slots are {}", names.join(", "))
                     };
                     return Err(format!("unknown slot {{{name}}} in \"{text}\"; {known}"));
-                }
+                };
                 if !words.is_empty() {
                     out.push(Piece::Words(std::mem::take(&mut words)));
                 }
-                out.push(Piece::Slot(name));
+                out.push(Piece::Slot(slot));
             }
             c => words.push(c),
         }
@@ -461,23 +608,6 @@ fn pieces(text: &str, allowed: &[&str]) -> Result<Pieces, String> {
         out.push(Piece::Words(words));
     }
     Ok(out)
-}
-
-/// A phrase with its slots filled in.
-fn fill(pieces: &Pieces, slots: &Slots) -> Text {
-    let mut text = Text::default();
-    for piece in pieces {
-        match piece {
-            Piece::Words(words) => text.push(Inline::Text { text: words.clone() }),
-            Piece::Slot(name) => match slots.get(name.as_str()) {
-                Some(value) => text.extend(value.clone()),
-                // Only slots listed in PHRASES get this far, and the
-                // composer gives each of them a value.
-                None => debug_assert!(false, "no value for slot {name}"),
-            },
-        }
-    }
-    text
 }
 
 #[cfg(test)]
@@ -493,13 +623,13 @@ mod tests {
     fn slots_are_filled_with_text() {
         let words = english();
         let slots = Slots::from([
-            ("area", Text::plain("Barnet")),
-            ("in_area", Text::plain("in Barnet")),
-            ("published", Text::plain("16th July 2014")),
-            ("year", Text::plain("2014")),
+            (Slot::Area, Text::plain("Barnet")),
+            (Slot::InArea, Text::plain("in Barnet")),
+            (Slot::Published, Text::plain("16th July 2014")),
+            (Slot::Year, Text::plain("2014")),
         ]);
         assert_eq!(
-            words.plain("title", &slots),
+            words.plain(Phrase::Title, &slots).unwrap(),
             "Report of Short Quality Screening (SQS) of youth offending work in Barnet"
         );
         assert_eq!(words.page(), ["Page ".to_string(), " of ".into(), String::new()]);
@@ -512,9 +642,10 @@ mod tests {
         let all = Words::all(&Templates::embedded()).unwrap();
         assert_eq!(all.keys().collect::<Vec<_>>(), ["cy", "en"]);
         for words in all.values() {
-            for (name, _) in PHRASES {
-                let present = words.phrases.contains_key(*name) || words.forms.contains_key(*name);
-                assert!(present, "{} has no {name}", words.language);
+            for phrase in Phrase::ALL {
+                let present =
+                    words.phrases.contains_key(phrase) || words.forms.contains_key(phrase);
+                assert!(present, "{} has no {}", words.language, phrase.name());
             }
         }
     }
@@ -522,7 +653,8 @@ mod tests {
     #[test]
     fn the_docs_list_every_phrase() {
         let docs = include_str!("../docs/templates.md");
-        for (name, _) in PHRASES {
+        for phrase in Phrase::ALL {
+            let name = phrase.name();
             assert!(docs.contains(&format!("`{name}`")), "docs/templates.md does not list {name}");
         }
     }
@@ -572,10 +704,10 @@ mod tests {
     #[test]
     fn braces_and_unknown_slots() {
         assert_eq!(
-            pieces("a {{b}} {area}.", &["area"]).unwrap(),
-            [Piece::Words("a {b} ".into()), Piece::Slot("area".into()), Piece::Words(".".into())]
+            pieces("a {{b}} {area}.", &[Slot::Area]).unwrap(),
+            [Piece::Words("a {b} ".into()), Piece::Slot(Slot::Area), Piece::Words(".".into())]
         );
-        let error = pieces("in {aera}", &["area"]).unwrap_err();
+        let error = pieces("in {aera}", &[Slot::Area]).unwrap_err();
         assert!(error.contains("unknown slot {aera}") && error.contains("area"), "{error}");
     }
 
@@ -596,5 +728,27 @@ mod tests {
             messages.iter().any(|m| m.contains("unknown slot {case}") && m.contains("`context`")),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn a_slot_without_a_value_is_an_error_naming_the_phrase() {
+        let words = english();
+        let slots = Slots::from([(Slot::Name, Text::plain("Julie Fox"))]);
+        let error = words.text(Phrase::Person, &slots).unwrap_err();
+        assert_eq!(error.message, "phrase `person` uses {role}, which has no value here");
+        assert_eq!(error.key.as_deref(), Some("person"));
+        let (line, _) = error.line_column().unwrap();
+        assert!(words.file.text.lines().nth(line - 1).unwrap().starts_with("person:"));
+    }
+
+    #[test]
+    fn names_of_phrases_and_slots_are_their_own() {
+        for phrase in Phrase::ALL {
+            assert_eq!(Phrase::from_name(phrase.name()), Some(*phrase));
+            for slot in phrase.slots() {
+                assert_eq!(Slot::from_name(slot.name()), Some(*slot));
+            }
+        }
+        assert_eq!(Phrase::from_name("titel"), None);
     }
 }

@@ -29,7 +29,7 @@ use crate::templates::Templates;
 const MAIN_PATH: &str = "/.letter.typ";
 
 /// The file id of a path in the letter's virtual project.
-pub fn file_id(path: &str) -> Option<FileId> {
+pub(crate) fn file_id(path: &str) -> Option<FileId> {
     let vpath = VirtualPath::new(path).ok()?;
     Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
@@ -39,7 +39,7 @@ fn main_id() -> FileId {
 }
 
 /// What every letter of a run shares: library, fonts, template files.
-pub struct Shared {
+pub(crate) struct Shared {
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     sources: HashMap<FileId, (Source, Arc<SourceFile>)>,
@@ -48,7 +48,7 @@ pub struct Shared {
 
 impl Shared {
     /// Prepares the shared parts from the template files and fonts.
-    pub fn new(templates: &Templates, fonts: Arc<Fonts>) -> Self {
+    pub(crate) fn new(templates: &Templates, fonts: Arc<Fonts>) -> Self {
         // `a11y-extras` gives `pdf.header-cell`, which marks the labels of
         // the header block and copy list as row headers.
         let features: Features = [Feature::A11yExtras].into_iter().collect();
@@ -68,7 +68,7 @@ impl Shared {
     }
 
     /// The fonts in use.
-    pub fn fonts(&self) -> &Fonts {
+    pub(crate) fn fonts(&self) -> &Fonts {
         &self.fonts
     }
 }
@@ -84,20 +84,20 @@ pub struct LetterWorld<'a> {
 
 impl<'a> LetterWorld<'a> {
     /// A World whose main source is `main` and whose today is `today`.
-    pub fn new(shared: &'a Shared, main: Arc<SourceFile>, today: Datetime) -> Self {
+    pub(crate) fn new(shared: &'a Shared, main: Arc<SourceFile>, today: Datetime) -> Self {
         let source = Source::new(main_id(), main.text.clone());
         Self { shared, main: source, main_file: main, today, extra: HashMap::new() }
     }
 
     /// Lets the letter read one more file, at `path` (e.g. `/logo.png`).
-    pub fn allow(&mut self, path: &str, bytes: Bytes) {
+    pub(crate) fn allow(&mut self, path: &str, bytes: Bytes) {
         if let Some(id) = file_id(path) {
             self.extra.insert(id, bytes);
         }
     }
 
     /// The source file behind a file id, for messages.
-    pub fn source_file(&self, id: FileId) -> Option<Arc<SourceFile>> {
+    pub(crate) fn source_file(&self, id: FileId) -> Option<Arc<SourceFile>> {
         if id == self.main.id() {
             return Some(self.main_file.clone());
         }

@@ -18,21 +18,21 @@ use crate::suggest::unknown;
 
 mod index;
 
-pub use index::{KeyIndex, Node, NodeKind};
+pub(crate) use index::{KeyIndex, Node, NodeKind};
 
 /// Why a file did not parse.
-pub struct Failure {
+pub(crate) struct Failure {
     /// The first problem serde met, located.
-    pub first: Diagnostic,
+    pub(crate) first: Diagnostic,
     /// Whether it is a problem of shape (a key or value the schema does not
     /// allow), which a walk of the index against the schema finds too.
-    pub shape: bool,
+    pub(crate) shape: bool,
     /// The file's index, as far as it could be read.
-    pub index: KeyIndex,
+    pub(crate) index: KeyIndex,
 }
 
 /// Parses a whole YAML file into `T`.
-pub fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, KeyIndex), Failure> {
+pub(crate) fn parse<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, KeyIndex), Failure> {
     // One linear pass first, which never expands aliases: a file nested or
     // aliased like an attack is refused before serde sees it.
     let index = KeyIndex::build(&file.text);

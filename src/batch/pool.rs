@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use super::process::{self, Event};
 use super::threads::Result as LetterResult;
-use super::wire::{self, Letter, Reply};
+use super::wire::{self, Assignment, Reply};
 use super::{Job, Settings, Split};
 use crate::error::{Diagnostic, Error};
 
@@ -329,8 +329,9 @@ impl<'a> Pool<'a> {
 fn send(worker: &mut Worker, jobs: &[Job], index: usize) -> bool {
     let Some(input) = &mut worker.input else { return false };
     let job = &jobs[index];
-    let letter = Letter { index, input: job.input.clone(), output: job.output.clone() };
-    if input.write_all(&wire::encode(&letter)).and_then(|()| input.flush()).is_err() {
+    let next = Assignment { index, input: job.input.clone(), output: job.output.clone() };
+    let sent = wire::encode(&next).and_then(|line| input.write_all(&line));
+    if sent.and_then(|()| input.flush()).is_err() {
         worker.input = None;
         return false;
     }

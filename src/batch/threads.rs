@@ -36,6 +36,8 @@ const STACK_SIZE: usize = 32 * 1024 * 1024;
 pub(super) struct Render<'a> {
     pub pipeline: &'a Pipeline,
     pub options: &'a Options,
+    /// The templates and fonts the letters read, which none may overwrite.
+    pub setup_files: Vec<std::path::PathBuf>,
 }
 
 /// The warnings of a written letter, or why it was not written.
@@ -65,7 +67,7 @@ pub(super) fn render(
             // No thread could be started: render here, one by one.
             while let Some((index, job)) = next(&letters) {
                 done(index, render_one(render, &job));
-                comemo::evict(EVICT_AFTER);
+                crate::typeset::forget_unused_for(EVICT_AFTER);
             }
         }
         for (index, result) in finished {
@@ -82,7 +84,7 @@ fn renderer(
 ) {
     while let Some((index, job)) = next(letters) {
         let result = render_one(render, &job);
-        comemo::evict(EVICT_AFTER);
+        crate::typeset::forget_unused_for(EVICT_AFTER);
         if finished.send((index, result)).is_err() {
             break;
         }
@@ -98,8 +100,12 @@ fn next(letters: &Mutex<Receiver<(usize, Job)>>) -> Option<(usize, Job)> {
 /// Reads, checks, renders and writes one letter.
 pub(super) fn render_one(render: &Render, job: &Job) -> Result {
     let input = Input::Path(job.input.clone());
-    let rendered = render.pipeline.render_input(&input, render.options)?;
+    let loaded = render.pipeline.load_input(&input)?;
+    let exported = render.pipeline.export(&loaded, render.options)?;
     let format = render.options.format;
-    output::write_outputs(&Output::Path(job.output.clone()), format, &rendered.outputs)?;
-    Ok(rendered.warnings)
+    let mut read = render.setup_files.clone();
+    read.extend(loaded.files_read());
+    read.push(job.input.clone());
+    output::write_outputs(&Output::Path(job.output.clone()), format, &exported.files, &read)?;
+    Ok(exported.warnings)
 }

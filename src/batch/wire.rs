@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, Related, Severity, SourceFile};
 
-/// A letter for a worker: the job's place in the batch and its files.
+/// Which letter a worker renders next: the job's place in the batch and
+/// its files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Letter {
+pub(super) struct Assignment {
     pub index: usize,
     #[serde(with = "path_text")]
     pub input: PathBuf,
@@ -158,12 +159,13 @@ impl Report {
     }
 }
 
-/// One message as a line of JSON.
-pub(super) fn encode(message: &impl Serialize) -> Vec<u8> {
-    // Our types have string keys and no maps, so they always serialise.
-    let mut line = serde_json::to_vec(message).unwrap_or_default();
+/// One message as a line of JSON. Our types have string keys and no maps,
+/// so they serialise; if one ever did not, the message is not sent and
+/// the send fails, as it does when the other side has gone.
+pub(super) fn encode(message: &impl Serialize) -> std::io::Result<Vec<u8>> {
+    let mut line = serde_json::to_vec(message)?;
     line.push(b'\n');
-    line
+    Ok(line)
 }
 
 /// A path as JSON: its text, or its bytes when it is not UTF-8.
@@ -224,7 +226,8 @@ mod tests {
                 },
             ),
         ];
-        let line = encode(&Reply::Done { index: 3, written: false, report: Report::new(&sent) });
+        let line =
+            encode(&Reply::Done { index: 3, written: false, report: Report::new(&sent) }).unwrap();
         let text = String::from_utf8(line.clone()).unwrap();
         assert_eq!(text.matches("area: 1").count(), 1, "the file is sent once: {text}");
         assert!(text.ends_with('\n') && text.lines().count() == 1);
@@ -247,9 +250,9 @@ mod tests {
             paths.push(PathBuf::from(std::ffi::OsString::from_vec(b"bad-\xff.yaml".to_vec())));
         }
         for path in paths {
-            let letter = Letter { index: 7, input: path.clone(), output: path.join("x.pdf") };
-            let line = encode(&letter);
-            assert_eq!(serde_json::from_slice::<Letter>(&line).unwrap(), letter);
+            let letter = Assignment { index: 7, input: path.clone(), output: path.join("x.pdf") };
+            let line = encode(&letter).unwrap();
+            assert_eq!(serde_json::from_slice::<Assignment>(&line).unwrap(), letter);
         }
     }
 }

@@ -15,7 +15,7 @@ use std::sync::mpsc::{self, Sender};
 
 use super::Job;
 use super::threads::{self, Render};
-use super::wire::{self, Letter, Reply, Report};
+use super::wire::{self, Assignment, Reply, Report};
 use crate::{Diagnostic, Error, Options, Pipeline, Setup};
 
 /// For tests only: a worker given a letter whose findings file has this
@@ -31,14 +31,14 @@ pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> 
     // Ctrl-C is the batch's to handle: it stops sending letters, and we
     // finish the ones we have, so none is left half written.
     let handled = ctrlc::set_handler(|| {});
-    let setup = options.and_then(|options| {
+    let ready = options.and_then(|options| {
         handled.map_err(|e| {
             Error::from(Diagnostic::error(format!("a worker cannot set aside Ctrl-C: {e}")))
         })?;
         Ok((Pipeline::new(setup)?, options))
     });
-    let (pipeline, options) = match setup {
-        Ok(setup) => setup,
+    let (pipeline, options) = match ready {
+        Ok(ready) => ready,
         Err(error) => {
             send(&Reply::SetupFailed(Report::new(&error.diagnostics())));
             return false;
@@ -51,7 +51,7 @@ pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> 
     if reader.is_err() || !send(&Reply::Ready) {
         return false;
     }
-    let render = Render { pipeline: &pipeline, options: &options };
+    let render = Render { pipeline: &pipeline, options: &options, setup_files: setup.files() };
     let mut connected = true;
     threads::render(&render, threads, letters, |index, result| {
         let (written, diagnostics) = match result {
@@ -70,14 +70,14 @@ pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> 
 /// something that is not a letter, which only a bug in the batch sends).
 fn read_letters(letters: &Sender<(usize, Job)>, abort_on: Option<OsString>) {
     for line in std::io::stdin().lock().lines() {
-        let Ok(Ok(letter)) = line.map(|line| serde_json::from_str::<Letter>(&line)) else {
+        let Ok(Ok(next)) = line.map(|line| serde_json::from_str::<Assignment>(&line)) else {
             break;
         };
-        if abort_on.is_some() && letter.input.file_name() == abort_on.as_deref() {
+        if abort_on.is_some() && next.input.file_name() == abort_on.as_deref() {
             std::process::abort();
         }
-        let job = Job { input: letter.input, output: letter.output };
-        if letters.send((letter.index, job)).is_err() {
+        let job = Job { input: next.input, output: next.output };
+        if letters.send((next.index, job)).is_err() {
             break;
         }
     }
@@ -86,5 +86,5 @@ fn read_letters(letters: &Sender<(usize, Job)>, abort_on: Option<OsString>) {
 /// Writes a reply for the batch; `false` once the batch is gone.
 fn send(reply: &Reply) -> bool {
     let mut out = std::io::stdout().lock();
-    out.write_all(&wire::encode(reply)).and_then(|()| out.flush()).is_ok()
+    wire::encode(reply).and_then(|line| out.write_all(&line)).and_then(|()| out.flush()).is_ok()
 }

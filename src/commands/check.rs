@@ -13,15 +13,15 @@ pub(crate) fn run(args: CheckArgs, sink: &mut dyn Sink) -> Result<bool, clap::Er
         .common
         .publishing
         .options(hmip_letter::Options { format: Format::Pdf, ..hmip_letter::Options::default() })?;
-    let format = args.common.diagnostic_format.into();
-    let Some(pipeline) = super::reported(Pipeline::new(&args.common.setup.setup()), format, sink)
+    let format = args.common.reading.diagnostics();
+    let Some(pipeline) = super::reported(Pipeline::new(&args.common.reading.setup()), format, sink)
     else {
         return Ok(false);
     };
     let mut all_ok = true;
     for input in &args.inputs {
-        let diagnostics = match pipeline.render_input(input, &options) {
-            Ok(rendered) => rendered.warnings,
+        let diagnostics = match pipeline.export_input(input, &options) {
+            Ok(exported) => exported.warnings,
             Err(error) => error.diagnostics(),
         };
         sink.diagnostics(&diagnostics, format);

@@ -17,7 +17,18 @@ pub(crate) fn run(args: DiffArgs, sink: &mut dyn Sink) -> Result<Outcome, clap::
     if args.old == Input::Stdin && args.new == Input::Stdin {
         return Err(usage_error("only one of OLD and NEW can be standard input (`-`)"));
     }
-    let setup = args.setup.setup();
+    let setup = args.reading.setup();
+    if let Some(Output::Path(path)) = &args.output {
+        let mut read = setup.files();
+        read.extend(Setup { templates: args.old_templates.clone(), ..Setup::default() }.files());
+        for input in [&args.old, &args.new] {
+            if let Input::Path(path) = input {
+                read.push(path.clone());
+            }
+        }
+        output::refuse_inputs(std::slice::from_ref(path), &read)
+            .map_err(|d| usage_error(d.message))?;
+    }
     let old_setup = Setup { templates: args.old_templates.clone(), ..setup.clone() };
     let pipelines = Pipeline::new(&setup).and_then(|new| {
         let old = args.old_templates.is_some().then(|| Pipeline::new(&old_setup)).transpose()?;
@@ -32,7 +43,7 @@ pub(crate) fn run(args: DiffArgs, sink: &mut dyn Sink) -> Result<Outcome, clap::
     let (old, new) = match letters {
         Ok(letters) => letters,
         Err(diagnostics) => {
-            sink.diagnostics(&diagnostics, args.diagnostic_format.into());
+            sink.diagnostics(&diagnostics, args.reading.diagnostics());
             return Ok(Outcome::Trouble);
         }
     };

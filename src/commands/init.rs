@@ -39,11 +39,16 @@ pub(crate) fn run(args: InitArgs, sink: &mut dyn Sink) -> bool {
     ok
 }
 
-/// "Bath & North East Somerset" → "bath-north-east-somerset".
+/// "Bath & North East Somerset" → "bath-north-east-somerset", "Ynys Môn"
+/// → "ynys-mon": plain ASCII, so the name survives email, zip files and
+/// Windows. Accents are taken off their letters; other letters outside
+/// ASCII are dropped.
 fn slug(text: &str) -> String {
-    let lower = text.to_lowercase();
+    use unicode_normalization::UnicodeNormalization;
+    let ascii: String =
+        text.nfkd().filter(|c| c.is_ascii()).map(|c| c.to_ascii_lowercase()).collect();
     let words: Vec<&str> =
-        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     if words.is_empty() { "findings".into() } else { words.join("-") }
 }
 
@@ -54,7 +59,13 @@ mod tests {
     #[test]
     fn slugs_of_areas() {
         assert_eq!(slug("Bath & North East Somerset"), "bath-north-east-somerset");
-        assert_eq!(slug("Ynys Môn"), "ynys-môn");
+        assert_eq!(slug("Ynys Môn"), "ynys-mon");
+        assert_eq!(
+            slug("Rhondda Cynon Taf / Rhondda Cynon Tâf"),
+            "rhondda-cynon-taf-rhondda-cynon-taf"
+        );
+        assert_eq!(slug("Ŵyddgrug"), "wyddgrug");
+        assert_eq!(slug("Αθήνα"), "findings");
         assert_eq!(slug("&&"), "findings");
     }
 }

@@ -13,8 +13,8 @@ pub(crate) fn run(args: PairArgs, sink: &mut dyn Sink) -> Result<bool, clap::Err
     if args.first == Input::Stdin && args.second == Input::Stdin {
         return Err(usage_error("only one of the two findings files can be standard input (`-`)"));
     }
-    let format = args.diagnostic_format.into();
-    let result = Pipeline::new(&args.setup.setup())
+    let format = args.reading.diagnostics();
+    let result = Pipeline::new(&args.reading.setup())
         .and_then(|pipeline| pair::files(&pipeline, &args.first, &args.second));
     let Some(report) = super::reported(result, format, sink) else {
         return Ok(false);

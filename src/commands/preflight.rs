@@ -2,7 +2,7 @@
 //! a letter goes out.
 
 use hmip_letter::report::DiagnosticFormat;
-use hmip_letter::{Diagnostic, Pipeline, load};
+use hmip_letter::{Diagnostic, Pipeline};
 
 use super::Sink;
 use crate::cli::PreflightArgs;
@@ -10,17 +10,16 @@ use crate::cli::PreflightArgs;
 /// Looks at each file as a reader would read it. `Ok(false)` if any holds
 /// personal data (an error); house style is only warned of.
 pub(crate) fn run(args: PreflightArgs, sink: &mut dyn Sink) -> Result<bool, clap::Error> {
-    let format = args.diagnostic_format.into();
-    let prepared = Pipeline::new(&args.setup.setup())
+    let format = args.reading.diagnostics();
+    let prepared = Pipeline::new(&args.reading.setup())
         .and_then(|pipeline| pipeline.preflight_rules().map(|rules| (pipeline, rules)));
     let Some((pipeline, rules)) = super::reported(prepared, format, sink) else {
         return Ok(false);
     };
     let mut all_ok = true;
     for input in &args.inputs {
-        let found = load::read(input)
-            .and_then(|file| pipeline.load(file, input.dir()))
-            .and_then(|loaded| pipeline.preflight(&loaded, &rules));
+        let found =
+            pipeline.load_input(input).and_then(|loaded| pipeline.preflight(&loaded, &rules));
         let (diagnostics, off) = match found {
             Ok(found) => (found.diagnostics, found.off),
             Err(error) => (error.diagnostics(), Vec::new()),

@@ -7,8 +7,7 @@
 use hmip_letter::error::Error;
 use hmip_letter::load::Input;
 use hmip_letter::output::{self, Output};
-use hmip_letter::paths::same_file;
-use hmip_letter::{Format, Options, Pipeline, batch};
+use hmip_letter::{Options, Pipeline, batch};
 
 use super::Sink;
 use crate::cli::{RenderArgs, usage_error};
@@ -24,31 +23,19 @@ pub(crate) fn run(args: RenderArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
     let [input] = args.inputs.as_slice() else {
         return Err(usage_error("give a findings file to render"));
     };
-    let output = match (&args.output, input) {
-        (Some(output), _) => output.clone(),
-        (None, Input::Path(path)) => Output::Path(path.with_extension(options.format.extension())),
-        (None, Input::Stdin) => {
-            return Err(usage_error("reading standard input (`-`) needs `-o OUT` (or `-o -`)"));
-        }
-    };
-    if let (Input::Path(input), Output::Path(output)) = (input, &output)
-        && same_file(input, output)
-    {
-        return Err(usage_error(format!(
-            "the output {} would overwrite the findings file",
-            output.display()
-        )));
-    }
-    if options.format == Format::Png && output == Output::Stdout {
-        return Err(usage_error("PNG pages are separate files: give `-o NAME.png`, not `-o -`"));
-    }
-    let result = Pipeline::new(&args.common.setup.setup())
-        .and_then(|pipeline| pipeline.render_input(input, &options))
-        .and_then(|rendered| {
-            output::write_outputs(&output, options.format, &rendered.outputs)?;
-            Ok(rendered.warnings)
+    let setup = args.common.reading.setup();
+    let read = setup.files();
+    let output =
+        output::resolve(input, args.output.as_ref(), options.format, &read).map_err(usage_error)?;
+    let result = Pipeline::new(&setup)
+        .and_then(|pipeline| Ok((pipeline.load_input(input)?, pipeline)))
+        .and_then(|(loaded, pipeline)| {
+            let exported = pipeline.export(&loaded, &options)?;
+            let read: Vec<_> = read.into_iter().chain(loaded.files_read()).collect();
+            output::write_outputs(&output, options.format, &exported.files, &read)?;
+            Ok(exported.warnings)
         });
-    let format = args.common.diagnostic_format.into();
+    let format = args.common.reading.diagnostics();
     match result {
         Ok(warnings) => {
             sink.diagnostics(&warnings, format);
@@ -87,7 +74,7 @@ fn batch(args: RenderArgs, options: Options, sink: &mut dyn Sink) -> Result<bool
         }
         Some(Output::Path(dir)) => Some(dir.clone()),
     };
-    let format = args.common.diagnostic_format.into();
+    let format = args.common.reading.diagnostics();
     let prepared = batch::expand(&paths).and_then(|files| {
         if let Some(dir) = &out_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
@@ -101,7 +88,7 @@ fn batch(args: RenderArgs, options: Options, sink: &mut dyn Sink) -> Result<bool
     let at_once = args.jobs.map_or_else(batch::available_cores, |n| n.get());
     let split = batch::Split::new(at_once, jobs.len(), args.threads_per_worker.map(|n| n.get()));
     let settings = batch::Settings {
-        setup: args.common.setup.setup(),
+        setup: args.common.reading.setup(),
         options,
         worker_args: args.worker_args(),
     };

@@ -1,6 +1,5 @@
-//! `hmip-letter worker` (hidden): one process of a batch. The work is the
-//! library's (`batch::worker`); this turns the arguments the batch gave it
-//! into the library's options.
+//! The hidden `worker` subcommand's arguments, turned into the library's
+//! options; what a worker does is `batch::worker`'s.
 
 use hmip_letter::Diagnostic;
 use hmip_letter::batch;
@@ -15,5 +14,5 @@ pub(crate) fn run(args: &WorkerArgs) -> bool {
         let message = e.to_string().trim_start_matches("error: ").trim_end().to_string();
         Error::from(Diagnostic::error(message))
     });
-    batch::worker::serve(&args.common.setup.setup(), options, args.threads.get())
+    batch::worker::serve(&args.common.reading.setup(), options, args.threads.get())
 }

@@ -55,7 +55,11 @@ const HINT: &str = "`organisation:` lists the inspectorate's details in this lan
 
 /// The problems of forms that parsed: a later form without a date, or
 /// forms out of date order.
-pub(super) fn check(forms: &[Form], file: &Arc<SourceFile>, index: &KeyIndex) -> Vec<Diagnostic> {
+pub(super) fn check_forms(
+    forms: &[Form],
+    file: &Arc<SourceFile>,
+    index: &KeyIndex,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut previous: Option<IsoDate> = None;
     for (i, form) in forms.iter().enumerate() {
@@ -84,7 +88,7 @@ pub(super) fn check(forms: &[Form], file: &Arc<SourceFile>, index: &KeyIndex) ->
 /// or value that is wrong.
 pub(super) fn read(file: &Arc<SourceFile>) -> Result<Vec<Form>, Vec<Diagnostic>> {
     let (part, index) = yaml::parse::<Part>(file).map_err(|f| vec![f.first.hint(HINT)])?;
-    let problems = check(&part.organisation, file, &index);
+    let problems = check_forms(&part.organisation, file, &index);
     if problems.is_empty() { Ok(part.organisation) } else { Err(problems) }
 }
 

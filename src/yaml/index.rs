@@ -8,12 +8,9 @@ use std::ops::Range;
 
 use serde_saphyr::granit_parser::{ErrorKind as ScanErrorKind, Event, Parser, ScalarStyle};
 
-/// The shape of a YAML file: each node's key path, kind and bytes. Used to
-/// name the key of an error, to place the errors of later checks, and to
-/// check the whole file against the schema when serde stops at the first
-/// problem.
+/// Every node of one YAML file, in file order.
 #[derive(Debug, Default, Clone)]
-pub struct KeyIndex {
+pub(crate) struct KeyIndex {
     nodes: Vec<Node>,
     /// Whether the whole file was read (no syntax error cut it short).
     complete: bool,
@@ -24,22 +21,22 @@ pub struct KeyIndex {
 
 /// One node of the file.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     /// The key path, e.g. `commentary[2].paragraphs[0]`; empty for the root.
-    pub path: String,
+    pub(crate) path: String,
     /// The key of a mapping value, and the bytes of the key.
-    pub key: Option<(String, Range<usize>)>,
+    pub(crate) key: Option<(String, Range<usize>)>,
     /// The bytes of the value.
-    pub value: Range<usize>,
+    pub(crate) value: Range<usize>,
     /// A scalar, mapping, sequence or alias.
-    pub kind: NodeKind,
+    pub(crate) kind: NodeKind,
     /// The nodes inside a mapping or sequence, in file order.
-    pub children: Vec<usize>,
+    pub(crate) children: Vec<usize>,
 }
 
 /// What a node is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     /// A scalar: its value after YAML processing, and how it was written.
     Scalar(String, ScalarStyle),
     /// Keys and values.
@@ -52,13 +49,13 @@ pub enum NodeKind {
 
 impl Node {
     /// Whether the node is YAML null: `~`, `null`, or nothing at all.
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar(v, ScalarStyle::Plain)
             if matches!(v.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// The scalar's value, if the node is a scalar.
-    pub fn scalar(&self) -> Option<&str> {
+    pub(crate) fn scalar(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Scalar(value, _) => Some(value),
             _ => None,
@@ -66,18 +63,18 @@ impl Node {
     }
 
     /// Whether a scalar was written without quotes.
-    pub fn is_plain(&self) -> bool {
+    pub(crate) fn is_plain(&self) -> bool {
         matches!(self.kind, NodeKind::Scalar(_, ScalarStyle::Plain))
     }
 
     /// The bytes from the start of the key (or value) to the end of the value.
-    pub fn whole(&self) -> Range<usize> {
+    pub(crate) fn whole(&self) -> Range<usize> {
         let start = self.key.as_ref().map_or(self.value.start, |(_, k)| k.start);
         start..self.value.end.max(start)
     }
 
     /// What the node is, in words: "text", "a list", "a mapping", "nothing".
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self.kind {
             _ if self.is_null() => "nothing",
             NodeKind::Scalar(..) => "text",
@@ -105,7 +102,7 @@ const MAX_ALIASES: usize = 64;
 impl KeyIndex {
     /// Walks the parser's events, recording each node. A syntax error ends
     /// the walk; what was read so far is kept. Aliases are not expanded.
-    pub fn build(text: &str) -> Self {
+    pub(crate) fn build(text: &str) -> Self {
         let mut index = KeyIndex::default();
         let mut stack: Vec<Frame> = Vec::new();
         let byte = |m: &serde_saphyr::granit_parser::Marker| {
@@ -202,7 +199,7 @@ impl KeyIndex {
     }
 
     /// The innermost key path whose key or value covers `offset`.
-    pub fn path_at(&self, offset: usize) -> Option<&str> {
+    pub(crate) fn path_at(&self, offset: usize) -> Option<&str> {
         self.nodes
             .iter()
             .filter(|n| {
@@ -215,32 +212,32 @@ impl KeyIndex {
     }
 
     /// The node at a key path.
-    pub fn get(&self, path: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.path == path)
     }
 
     /// Where the file goes past the limits of a findings file, if it does.
-    pub fn excess(&self) -> Option<&Range<usize>> {
+    pub(crate) fn excess(&self) -> Option<&Range<usize>> {
         self.excess.as_ref()
     }
 
     /// Whether the whole file was read, so its shape can be checked.
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.complete
     }
 
     /// The root node, if the file has one.
-    pub fn root(&self) -> Option<&Node> {
+    pub(crate) fn root(&self) -> Option<&Node> {
         self.nodes.first()
     }
 
     /// A node's children.
-    pub fn children<'a>(&'a self, node: &'a Node) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(crate) fn children<'a>(&'a self, node: &'a Node) -> impl Iterator<Item = &'a Node> + 'a {
         node.children.iter().map(|&i| &self.nodes[i])
     }
 
     /// The bytes of the value at a key path, or of its nearest indexed parent.
-    pub fn range_of(&self, path: &str) -> Option<Range<usize>> {
+    pub(crate) fn range_of(&self, path: &str) -> Option<Range<usize>> {
         let mut path = path;
         loop {
             if let Some(node) = self.get(path) {

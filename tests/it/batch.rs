@@ -2,10 +2,11 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use crate::watch::Watching;
 
 #[test]
 fn a_batch_renders_every_good_letter_and_reports_the_bad_ones() {
@@ -238,90 +239,12 @@ fn children(pid: u32) -> Vec<u32> {
 }
 
 /// Waits until `check` holds, or panics after `limit`.
-fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     let started = Instant::now();
     while !check() {
         assert!(started.elapsed() < limit, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(10));
     }
-}
-
-fn text_of(path: &Path) -> String {
-    fs::read(path).ok().map(|pdf| pdf_text(&pdf)).unwrap_or_default()
-}
-
-struct Watching(Child);
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-    }
-}
-
-#[test]
-fn watch_follows_every_save_and_keeps_the_last_good_letter() {
-    let dir = tempfile::tempdir().unwrap();
-    let findings = dir.path().join("b.yaml");
-    let pdf = dir.path().join("b.pdf");
-    let original = fs::read_to_string(fixture("bath-2016.yaml")).unwrap();
-    fs::write(&findings, &original).unwrap();
-    let templates = dir.path().join("t");
-    fs::create_dir(&templates).unwrap();
-    let organisation = fs::read_to_string(root().join("templates/organisation.yaml")).unwrap();
-    fs::write(templates.join("organisation.yaml"), &organisation).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
-        .args(["watch", "b.yaml", "--templates", "t"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut watching = Watching(child);
-
-    let limit = Duration::from_secs(20);
-    wait_for("the first letter", limit, || {
-        has(&text_of(&pdf), "Staff told us that their managers")
-    });
-
-    // An edit, saved the way editors do: a new file renamed over the old.
-    let edited = original.replace("Staff told us that their managers", "Staff said their managers");
-    fs::write(dir.path().join(".b.yaml.swp"), &edited).unwrap();
-    fs::rename(dir.path().join(".b.yaml.swp"), &findings).unwrap();
-    wait_for("the edited letter", limit, || has(&text_of(&pdf), "Staff said their managers"));
-
-    // A change to a template is picked up too.
-    let renamed = organisation.replace("HMI Probation Publications", "The Print Room");
-    fs::write(templates.join("organisation.yaml"), renamed).unwrap();
-    wait_for("the new template", limit, || has(&text_of(&pdf), "please contact The Print Room"));
-
-    // A save with an error: the last good letter stays.
-    let good = fs::read(&pdf).unwrap();
-    fs::write(&findings, edited.replace("  cases: 16", "  cases: sixteen")).unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(fs::read(&pdf).unwrap() == good, "a bad save changed the letter");
-
-    // Ctrl-C ends it cleanly.
-    let pid = watching.0.id().to_string();
-    let _ = Command::new("kill").args(["-INT", &pid]).status();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = watching.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(started.elapsed() < limit, "watch did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let mut err = String::new();
-    use std::io::Read;
-    watching.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert!(status.success(), "{err}");
-    assert!(err.contains("expected a whole number, found \"sixteen\""), "{err}");
-    assert!(err.contains("kept the last good letter at b.pdf"), "{err}");
-    assert!(err.trim_end().ends_with("stopped watching"), "{err}");
-    let leftovers: Vec<String> =
-        files_in(dir.path()).into_iter().filter(|f| f.ends_with(".part")).collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[path = "../../benches/generate.rs"]
@@ -336,7 +259,7 @@ fn the_benchmark_letters_are_valid_and_varied() {
             .load(hmip_letter::SourceFile::new(format!("letter-{i}.yaml"), text), None)
             .unwrap_or_else(|e| panic!("letter {i}: {e}"));
         assert!(letter.warnings.is_empty(), "letter {i}: {:?}", letter.warnings);
-        let rendered = pipeline().render(&letter, &hmip_letter::Options::default()).unwrap();
+        let rendered = pipeline().export(&letter, &hmip_letter::Options::default()).unwrap();
         pages.insert(rendered.pages);
     }
     assert!(pages.len() >= 2, "the letters vary in length: {pages:?}");

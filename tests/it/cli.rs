@@ -489,3 +489,26 @@ fn a_findings_file_may_start_with_a_dash_after_two() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("b.pdf").exists());
 }
+
+#[test]
+fn github_annotations_for_an_invalid_letter_and_for_preflight() {
+    let check = run(
+        &root(),
+        &["check", "fixtures/invalid/several-problems.yaml", "--diagnostic-format", "github"],
+        None,
+    );
+    assert_eq!(check.status.code(), Some(1));
+    let check = stderr(&check);
+    for line in check.lines().filter(|l| l.starts_with("::")) {
+        assert!(line.starts_with("::error file=fixtures/invalid/several-problems.yaml,line="));
+    }
+    insta::assert_snapshot!("github-check", check);
+
+    let args = ["preflight", "fixtures/preflight/every-rule.yaml", "--diagnostic-format", "github"];
+    let preflight = run(&root(), &args, None);
+    assert_eq!(preflight.status.code(), Some(1));
+    let preflight = stderr(&preflight);
+    assert!(preflight.contains("::warning file=fixtures/preflight/every-rule.yaml,line="));
+    assert!(preflight.contains(",title=hmip-letter%3A long-sentence::"), "{preflight}");
+    insta::assert_snapshot!("github-preflight", preflight);
+}

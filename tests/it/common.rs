@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, LazyLock};
 
-use hmip_letter::{Pipeline, Rendered, Setup, SourceFile, load};
+use hmip_letter::{Exported, Pipeline, Setup, SourceFile, load};
 
 /// The project's root folder.
 pub(crate) fn root() -> PathBuf {
@@ -24,17 +24,16 @@ pub(crate) fn pipeline() -> &'static Pipeline {
 }
 
 /// Renders findings text to a PDF, in process.
-pub(crate) fn render_text(name: &str, yaml: &str) -> Result<Rendered, hmip_letter::Error> {
+pub(crate) fn render_text(name: &str, yaml: &str) -> Result<Exported, hmip_letter::Error> {
     let file: Arc<SourceFile> = SourceFile::new(name, yaml);
-    pipeline().render_pdf(file, None)
+    pipeline().export(&pipeline().load(file, None)?, &hmip_letter::Options::default())
 }
 
 /// Renders a fixture to a PDF, in process.
-pub(crate) fn render_fixture(name: &str) -> Rendered {
+pub(crate) fn render_fixture(name: &str) -> Exported {
     let input = load::Input::Path(fixture(name));
-    let file = load::read(&input).unwrap();
-    match pipeline().render_pdf(file, input.dir()) {
-        Ok(rendered) => rendered,
+    match pipeline().export_input(&input, &hmip_letter::Options::default()) {
+        Ok(exported) => exported,
         Err(e) => panic!("{name} did not render: {e}"),
     }
 }
@@ -109,9 +108,9 @@ pub(crate) fn load_fixture(name: &str) -> hmip_letter::Loaded {
 }
 
 /// A fixture rendered in a format, in process.
-pub(crate) fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Rendered {
+pub(crate) fn render_fixture_as(name: &str, format: hmip_letter::Format) -> Exported {
     let loaded = load_fixture(name);
-    match pipeline().render(&loaded, &hmip_letter::Options { format, ..Default::default() }) {
+    match pipeline().export(&loaded, &hmip_letter::Options { format, ..Default::default() }) {
         Ok(rendered) => rendered,
         Err(e) => panic!("{name} did not render: {e}"),
     }
@@ -169,6 +168,7 @@ pub(crate) fn external(what: &str, available: bool) -> bool {
     false
 }
 
+#[allow(dead_code)] // for the tests of the Word document and the browser
 /// The Python that has python-docx and playwright: `HMIP_LETTER_PYTHON`
 /// (set by `.ci/run` to its virtual environment), else `python3`.
 pub(crate) fn python() -> String {

@@ -303,7 +303,7 @@ proptest! {
         let file = hmip_letter::SourceFile::new("prop.yaml", letter_with(&text, language));
         let loaded = pipeline().load(file, None).map_err(|e| TestCaseError::fail(format!("{e}")))?;
         let rendered = pipeline()
-            .render(&loaded, &hmip_letter::Options { format: Format::Html, ..Default::default() })
+            .export(&loaded, &hmip_letter::Options { format: Format::Html, ..Default::default() })
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
         let page = Html::parse_document(std::str::from_utf8(rendered.bytes()).unwrap());
         let summary: Vec<ElementRef> = page.select(&select("section[aria-labelledby=summary] > p")).collect();

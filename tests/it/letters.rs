@@ -21,7 +21,11 @@ fn reference_lines() -> Vec<String> {
 /// The PDF's text without running headers and page numbers, which a reader
 /// copying a paragraph across a page break does not want either.
 fn body_text(pdf: &[u8]) -> String {
-    let text = pdf_text(pdf);
+    body_of(&pdf_text(pdf))
+}
+
+/// A letter's text without its running headers and page numbers.
+fn body_of(text: &str) -> String {
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| {
@@ -51,6 +55,25 @@ fn barnet_has_every_line_of_the_reference_letter() {
         }
     }
     assert!(missing.is_empty(), "not in the PDF:\n{}\n\nPDF text:\n{body}", missing.join("\n"));
+}
+
+#[test]
+fn poppler_reads_every_line_of_the_reference_letter_too() {
+    if !external("pdftotext (poppler-utils)", runs("pdftotext", &["-v"])) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("barnet.pdf");
+    std::fs::write(&pdf, render_fixture("barnet-2014.yaml").bytes()).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = body_of(&String::from_utf8(out.stdout).unwrap());
+    for line in reference_lines() {
+        assert!(has(&text, &line), "pdftotext does not read {line:?}:\n{text}");
+    }
 }
 
 #[test]

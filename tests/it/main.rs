@@ -15,4 +15,5 @@ mod pair;
 mod preflight;
 mod publishing;
 mod snapshots;
+mod watch;
 mod welsh;

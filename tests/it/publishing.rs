@@ -213,7 +213,7 @@ fn drafts_are_marked_in_the_title_and_across_every_page() {
     let letter = pipeline().load(file, None).unwrap();
     let png = |draft: bool| {
         let options = Options { format: Format::Png, ppi: 40.0, draft, ..Options::default() };
-        pipeline().render(&letter, &options).unwrap().outputs
+        pipeline().export(&letter, &options).unwrap().files
     };
     let final_pages = png(false);
     let draft_pages = png(true);
@@ -307,7 +307,7 @@ fn page_one_looks_as_it_did() {
         let input = load::Input::Path(fixture(&format!("{name}.yaml")));
         let letter = pipeline().load(load::read(&input).unwrap(), input.dir()).unwrap();
         let png_options = Options { format: Format::Png, ppi: 40.0, ..Options::default() };
-        let pages = pipeline().render(&letter, &png_options).unwrap().outputs;
+        let pages = pipeline().export(&letter, &png_options).unwrap().files;
         let path = root().join(format!("tests/reference/{name}-page-1.png"));
         if std::env::var_os("UPDATE_REFERENCE_IMAGES").is_some() {
             fs::write(&path, &pages[0]).unwrap();
@@ -381,7 +381,7 @@ fn no_text_lies_outside_the_text_area() {
     letters.push(pipeline().load(hmip_letter::SourceFile::new("long.yaml", yaml), None).unwrap());
     for letter in &letters {
         let prepared = pipeline().prepare(letter, &Options::default()).unwrap();
-        let world = pipeline().world(letter, &prepared);
+        let world = pipeline().world(&prepared);
         let typeset = pipeline().typeset(&world).unwrap();
         for (number, page) in typeset.document.pages().iter().enumerate() {
             let mut spans = Vec::new();

@@ -87,12 +87,12 @@ fn cy_and_cy_gb_are_both_published_as_cy_gb() {
     for tag in ["cy", "cy-GB"] {
         let yaml = welsh_yaml().replace("language: cy", &format!("language: {tag}"));
         let loaded = load_text(&yaml);
-        let pdf = pipeline().render(&loaded, &Options::default()).unwrap();
+        let pdf = pipeline().export(&loaded, &Options::default()).unwrap();
         let doc = lopdf::Document::load_mem(pdf.bytes()).unwrap();
         let lang = doc.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap().to_vec();
         assert_eq!(lang, b"cy-GB", "{tag}");
         let html = pipeline()
-            .render(&loaded, &Options { format: Format::Html, ..Options::default() })
+            .export(&loaded, &Options { format: Format::Html, ..Options::default() })
             .unwrap();
         let html = String::from_utf8(html.bytes().to_vec()).unwrap();
         assert!(html.contains("<html lang=\"cy-GB\">"), "{tag}");

@@ -1,19 +1,22 @@
-//! The minijinja Environment that lays a [`Letter`] out in each output
-//! format.
+//! The minijinja Environment that lays a [`Letter`] out in the template of
+//! each writer (`format/`), and how a letter's texts reach a template.
 //!
 //! Built once per run. Templates come from [`Templates`] (embedded, or a
 //! user's folder), undefined values are errors, and every `{{ value }}` is
 //! printed by the writer of the template's format: in `.typ` templates as
 //! Typst string literals (`#"…";`), in `.html` templates HTML-escaped. A
 //! [`Text`] (inline runs) is printed by that format's writer in `format/`,
-//! so no value can be read as Typst or HTML, whatever it holds. Two filters
+//! so no value can be read as Typst or HTML, whatever it holds. The letter
+//! model knows no template engine: how a [`Text`] becomes a minijinja value
+//! that the formatter can recognise is decided here. Two filters
 //! help the layout: `typst` writes a value as a Typst code literal, and
 //! `data_uri` turns the logo into a `data:` address for the web page.
 
+use std::fmt;
 use std::sync::Arc;
 
 use base64::Engine;
-use minijinja::value::{Value, ValueKind};
+use minijinja::value::{Object, ObjectRepr, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior};
 
 use crate::error::Diagnostic;
@@ -28,7 +31,7 @@ const TYPST: &str = "typst";
 const FUEL: u64 = 50_000_000;
 
 /// Builds the Environment over the given template files.
-pub fn environment(templates: Arc<Templates>) -> Environment<'static> {
+pub(crate) fn environment(templates: Arc<Templates>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_debug(true);
@@ -136,18 +139,18 @@ fn typst_code(value: &Value) -> Result<String, minijinja::Error> {
 }
 
 /// Lays a letter out with the named template.
-pub fn render(
+pub(crate) fn letter(
     env: &Environment<'static>,
     templates: &Templates,
     name: &str,
     letter: &Letter,
 ) -> Result<String, Diagnostic> {
     let context = minijinja::context! { letter => Value::from(minijinja::value::Serde(letter)) };
-    render_context(env, templates, name, &context)
+    fill(env, templates, name, &context)
 }
 
-/// Renders the named template with any context.
-fn render_context(
+/// Fills the named template with any context.
+fn fill(
     env: &Environment<'static>,
     templates: &Templates,
     name: &str,
@@ -155,6 +158,33 @@ fn render_context(
 ) -> Result<String, Diagnostic> {
     let template = env.get_template(name).map_err(|e| template_error(&e, templates))?;
     template.render(context).map_err(|e| template_error(&e, templates))
+}
+
+/// In a template a text is an object that each writer's formatter prints
+/// with its own inline writer (see [`format_value`]); anywhere else (JSON,
+/// the batch's wire) it is its runs.
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            Value::from_object(self.clone()).serialize(serializer)
+        } else {
+            self.runs.serialize(serializer)
+        }
+    }
+}
+
+impl Object for Text {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.runs.is_empty()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_plain())
+    }
 }
 
 /// A template error, pointing at the template file and line.
@@ -194,7 +224,7 @@ mod tests {
     fn values_become_string_literals() {
         let (env, templates) = env_with("t.typ.j2", "a {{ x }} b {{ n }}");
         let ctx = context! { x => "#set \"q\" \\", n => 3 };
-        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
+        let out = fill(&env, &templates, "t.typ.j2", &ctx).unwrap();
         assert_eq!(out, "a #\"#set \\\"q\\\" \\\\\"; b #\"3\";");
     }
 
@@ -202,7 +232,7 @@ mod tests {
     fn template_syntax_in_values_is_not_run() {
         let (env, templates) = env_with("t.typ.j2", "{{ x }}");
         let ctx = context! { x => "{{ 7 * 7 }}" };
-        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
+        let out = fill(&env, &templates, "t.typ.j2", &ctx).unwrap();
         assert_eq!(out, "#\"{{ 7 * 7 }}\";");
     }
 
@@ -211,12 +241,12 @@ mod tests {
         let ctx = context! { t => text("a *b* <https://x.org/?a&b>"), s => "<i>&" };
         let (env, templates) = env_with("t.typ.j2", "{{ t }}|{{ s }}");
         assert_eq!(
-            render_context(&env, &templates, "t.typ.j2", &ctx).unwrap(),
+            fill(&env, &templates, "t.typ.j2", &ctx).unwrap(),
             "#\"a \";#emph[#\"b\";]#\" \";#link(\"https://x.org/?a&b\")[#\"https://x.org/?a&b\";]|#\"<i>&\";"
         );
         let (env, templates) = env_with("t.html.j2", "{{ t }}|{{ s }}");
         assert_eq!(
-            render_context(&env, &templates, "t.html.j2", &ctx).unwrap(),
+            fill(&env, &templates, "t.html.j2", &ctx).unwrap(),
             "a <em>b</em> <a href=\"https://x.org/?a&amp;b\">https://x.org/?a&amp;b</a>|&lt;i&gt;&amp;"
         );
     }
@@ -228,14 +258,14 @@ mod tests {
             s => Value::from_safe_string("#emph[x]".into()),
             v => vec![Value::from(1), Value::from("a"), Value::from(true)],
         };
-        let out = render_context(&env, &templates, "t.typ.j2", &ctx).unwrap();
+        let out = fill(&env, &templates, "t.typ.j2", &ctx).unwrap();
         assert_eq!(out, "#emph[x]|(1, \"a\", true,)");
     }
 
     #[test]
     fn undefined_values_are_errors_that_point_at_the_template() {
         let (env, templates) = env_with("t.typ.j2", "line one\n{{ missing.key }}\n");
-        let error = render_context(&env, &templates, "t.typ.j2", &context! {}).unwrap_err();
+        let error = fill(&env, &templates, "t.typ.j2", &context! {}).unwrap_err();
         assert!(error.message.contains("undefined"), "{}", error.message);
         assert_eq!(error.line_column().unwrap().0, 2);
         assert!(error.file.unwrap().name.ends_with("t.typ.j2"));
