@@ -167,6 +167,81 @@ fn the_output_never_overwrites_the_findings() {
 }
 
 #[test]
+fn no_command_writes_over_one_of_its_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture(dir.path(), "barnet-2014.yaml");
+    fs::copy(fixture("diff/barnet-2014-corrected.yaml"), dir.path().join("new.yaml")).unwrap();
+    let new = fs::read(dir.path().join("new.yaml")).unwrap();
+    let old = fs::read(dir.path().join("barnet-2014.yaml")).unwrap();
+    let diff = ["diff", "barnet-2014.yaml", "new.yaml", "-o"];
+    for args in [
+        [&diff[..], &["new.yaml"]].concat(),
+        [&diff[..], &["barnet-2014.yaml"]].concat(),
+        [&diff[..], &["./new.yaml", "--format", "html"]].concat(),
+        [&diff[..], &["new.yaml", "--format", "json"]].concat(),
+        vec!["diff", "-", "new.yaml", "-o", "new.yaml"],
+    ] {
+        let out = run(dir.path(), &args, Some(&old));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("would overwrite it"), "{args:?}: {}", stderr(&out));
+        assert_eq!(fs::read(dir.path().join("new.yaml")).unwrap(), new, "{args:?}");
+        assert_eq!(fs::read(dir.path().join("barnet-2014.yaml")).unwrap(), old, "{args:?}");
+    }
+    // The logo is an input too, found when the letter is read.
+    copy_fixture(dir.path(), "wrexham-2016.yaml");
+    copy_fixture(dir.path(), "hmip-logo.svg");
+    let logo = fs::read(dir.path().join("hmip-logo.svg")).unwrap();
+    let out = run(dir.path(), &["render", "wrexham-2016.yaml", "-o", "hmip-logo.svg"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would overwrite it"), "{}", stderr(&out));
+    assert_eq!(fs::read(dir.path().join("hmip-logo.svg")).unwrap(), logo);
+    // And a template.
+    fs::create_dir(dir.path().join("t")).unwrap();
+    fs::write(dir.path().join("t/style.typ"), "// mine").unwrap();
+    let args = ["render", "barnet-2014.yaml", "--templates", "t", "--format", "typ"];
+    let out = run(dir.path(), &[&args[..], &["-o", "t/style.typ"]].concat(), None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.path().join("t/style.typ")).unwrap(), "// mine");
+    let out = run(dir.path(), &["watch", "new.yaml", "-o", "./new.yaml"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(fs::read(dir.path().join("new.yaml")).unwrap(), new);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_named_through_a_link_is_written_where_it_points() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture(dir.path(), "barnet-2014.yaml");
+    fs::create_dir(dir.path().join("published")).unwrap();
+    std::os::unix::fs::symlink("published/letter.pdf", dir.path().join("latest.pdf")).unwrap();
+    fs::write(dir.path().join("published/letter.pdf"), b"old").unwrap();
+    let out = run(dir.path(), &["render", "barnet-2014.yaml", "-o", "latest.pdf"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = fs::symlink_metadata(dir.path().join("latest.pdf")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert!(fs::read(dir.path().join("published/letter.pdf")).unwrap().starts_with(b"%PDF"));
+    // A link to the findings file is the findings file.
+    std::os::unix::fs::symlink("barnet-2014.yaml", dir.path().join("alias.pdf")).unwrap();
+    let out = run(dir.path(), &["render", "barnet-2014.yaml", "-o", "alias.pdf"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        fs::read(dir.path().join("barnet-2014.yaml")).unwrap(),
+        fs::read(fixture("barnet-2014.yaml")).unwrap()
+    );
+    // A diff written through a link to nothing is refused, the link kept.
+    std::os::unix::fs::symlink("nowhere/changes.txt", dir.path().join("changes.txt")).unwrap();
+    let args = ["diff", "barnet-2014.yaml", "barnet-2014.yaml", "-o", "changes.txt"];
+    let out = run(dir.path(), &args, None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a symbolic link to a file that does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(fs::symlink_metadata(dir.path().join("changes.txt")).unwrap().file_type().is_symlink());
+}
+
+#[test]
 fn typst_sees_only_the_allowed_files_and_the_publication_date() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("t")).unwrap();

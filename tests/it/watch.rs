@@ -2,7 +2,7 @@
 //! per save, and an idle watch does nothing.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -35,15 +35,7 @@ fn watch_follows_every_save_and_keeps_the_last_good_letter() {
     fs::create_dir(&templates).unwrap();
     let organisation = fs::read_to_string(root().join("templates/organisation.yaml")).unwrap();
     fs::write(templates.join("organisation.yaml"), &organisation).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
-        .args(["watch", "b.yaml", "--templates", "t"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut watching = Watching(child);
+    let (mut watching, lines) = start_watch(dir.path(), &["b.yaml", "--templates", "t"]);
 
     let limit = Duration::from_secs(20);
     wait_for("the first letter", limit, || {
@@ -78,8 +70,9 @@ fn watch_follows_every_save_and_keeps_the_last_good_letter() {
         assert!(started.elapsed() < limit, "watch did not stop on Ctrl-C");
         std::thread::sleep(Duration::from_millis(10));
     };
-    let mut err = String::new();
-    watching.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let mut all = Vec::new();
+    said(&lines, Duration::from_millis(200), &mut all);
+    let err = all.join("\n");
     assert!(status.success(), "{err}");
     assert!(err.contains("expected a whole number, found \"sixteen\""), "{err}");
     assert!(err.contains("kept the last good letter at b.pdf"), "{err}");
