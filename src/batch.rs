@@ -104,6 +104,9 @@ pub struct Summary {
     pub failed: usize,
     /// Letters not rendered because the batch was interrupted.
     pub left: usize,
+    /// Entries of the folders given that look like findings files but were
+    /// not rendered (see [`Expanded::skipped`]).
+    pub skipped: usize,
     /// Ctrl-C was pressed.
     pub interrupted: bool,
     /// How long the batch took.
@@ -126,6 +129,9 @@ impl std::fmt::Display for Summary {
         }
         let letters = if self.rendered == 1 { "letter" } else { "letters" };
         write!(f, "rendered {} {letters}, {} failed, ", self.rendered, self.failed)?;
+        if self.skipped > 0 {
+            write!(f, "{} skipped, ", self.skipped)?;
+        }
         if self.interrupted {
             write!(f, "{} not rendered, ", self.left)?;
         }
@@ -133,23 +139,56 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// The findings files of the inputs: files as given, folders as every
-/// `*.yaml` (and `*.yml`) file directly in them, in name order.
-pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
+/// The findings files of a batch, and what was passed over.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The files to render, in order.
+    pub files: Vec<PathBuf>,
+    /// A warning for each entry of a folder that looks like a findings file
+    /// (`*.yaml`) but is not rendered, with why.
+    pub skipped: Vec<Diagnostic>,
+}
+
+/// The findings files of the inputs: files as given (a file that is not a
+/// regular file is refused when its letter is read), folders as every
+/// `*.yaml` (and `*.yml`) file directly in them, in name order. Nothing is
+/// passed over in silence: a link to nothing, a loop of links, a FIFO or a
+/// folder named `*.yaml`, and an entry that cannot be read, are each a
+/// warning.
+pub fn expand(inputs: &[PathBuf]) -> Result<Expanded, Error> {
+    let mut expanded = Expanded::default();
     for input in inputs {
         if !input.is_dir() {
-            files.push(input.clone());
+            expanded.files.push(input.clone());
             continue;
         }
-        let mut found: Vec<PathBuf> = std::fs::read_dir(input)
-            .map_err(|e| Error::read(input, e))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-            })
-            .collect();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(input).map_err(|e| Error::read(input, e))? {
+            let path = match entry {
+                Ok(entry) => entry.path(),
+                Err(e) => {
+                    expanded.skipped.push(skipped(input, &format!("an entry cannot be read: {e}")));
+                    continue;
+                }
+            };
+            if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => found.push(path),
+                Ok(meta) if meta.is_dir() => {
+                    expanded.skipped.push(skipped(&path, "a folder, not a findings file"));
+                }
+                Ok(_) => expanded.skipped.push(skipped(
+                    &path,
+                    "not a regular file (a FIFO, socket or device), which would never end",
+                )),
+                Err(e) if std::fs::symlink_metadata(&path).is_ok() => expanded
+                    .skipped
+                    .push(skipped(&path, &format!("a symbolic link that leads to no file ({e})"))),
+                Err(e) => expanded.skipped.push(skipped(&path, &format!("it cannot be read: {e}"))),
+            }
+        }
         if found.is_empty() {
             return Err(Diagnostic::error(format!(
                 "there are no findings files (*.yaml) in {}",
@@ -158,9 +197,14 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             .into());
         }
         found.sort();
-        files.extend(found);
+        expanded.files.extend(found);
     }
-    Ok(files)
+    expanded.skipped.sort_by(|a, b| a.message.cmp(&b.message));
+    Ok(expanded)
+}
+
+fn skipped(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(format!("skipped {}: {why}", path.display()))
 }
 
 /// Where each letter goes: into `out_dir` if given (created if missing),
@@ -270,6 +314,8 @@ mod tests {
             s.to_string(),
             "interrupted: rendered 9 letters, 2 failed, 91 not rendered, 4.1 s"
         );
+        let s = Summary { interrupted: false, skipped: 3, ..s };
+        assert_eq!(s.to_string(), "rendered 9 letters, 2 failed, 3 skipped, 4.1 s");
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! [`text`] writes the changes for a terminal, [`html`] as a web page with
 //! `<ins>` and `<del>`; `--format json` is this module's types as JSON.
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 
 use crate::Pipeline;
@@ -147,16 +149,22 @@ pub fn read_both(
 }
 
 /// Compares two letters.
+///
+/// Bounded by the letters' length: passages are paired by the words they
+/// share (linear in their words), and the words of changed passages are
+/// compared word by word until [`WORD_BUDGET`] is spent; after that (only
+/// enormous paragraphs take so long) more coarsely, and the change says so.
 pub fn compare(old: &Letter, new: &Letter, names: (&str, &str)) -> Comparison {
     let (a, b) = (passages::of(old), passages::of(new));
     let pairings = moves(&a, &b, align::align(&a, &b));
     let groups = renumberings(&a, &b, &pairings);
+    let deadline = Instant::now() + WORD_BUDGET;
     let mut changes = Vec::new();
     for (i, pairing) in pairings.iter().enumerate() {
         if let Some(group) = groups.iter().find(|g| g.first == i) {
             changes.push(group.change());
         }
-        changes.extend(change(&a, &b, *pairing));
+        changes.extend(change(&a, &b, *pairing, deadline));
     }
     Comparison {
         old: names.0.to_string(),
@@ -166,8 +174,12 @@ pub fn compare(old: &Letter, new: &Letter, names: (&str, &str)) -> Comparison {
     }
 }
 
+/// How long the words of all changed passages may take to compare word by
+/// word.
+const WORD_BUDGET: Duration = Duration::from_millis(500);
+
 /// The change a pairing shows, if any.
-fn change(a: &[Passage], b: &[Passage], pairing: Pairing) -> Option<Change> {
+fn change(a: &[Passage], b: &[Passage], pairing: Pairing, deadline: Instant) -> Option<Change> {
     let whole = |op, text: String| vec![Piece { op, text }];
     let one = |what, place: &str, words| Change {
         what,
@@ -190,13 +202,26 @@ fn change(a: &[Passage], b: &[Passage], pairing: Pairing) -> Option<Change> {
             Some(moved)
         }
         Pairing::Same(..) => None,
+        Pairing::Moved(i, j) if a[i].place == b[j].place && a[i].part == b[j].part => None,
+        Pairing::Moved(i, j) => {
+            let mut moved = one(What::Moved, &b[j].place, whole(Op::Same, b[j].reading()));
+            moved.was = Some(a[i].place.clone());
+            Some(moved)
+        }
         Pairing::Changed(i, j) => {
             let (old, new) = (a[i].reading(), b[j].reading());
-            let mut changed = one(What::Changed, &b[j].place, align::words(&old, &new));
+            let (words, cut) = align::words(&old, &new, deadline);
+            let mut changed = one(What::Changed, &b[j].place, words);
             // A heading's place is its own words, which the change shows.
             let moved = a[i].place != b[j].place && a[i].kind != Kind::Heading;
             changed.was = moved.then(|| a[i].place.clone());
             changed.notes = notes(&a[i], &b[j], old == new);
+            if cut {
+                changed.notes.push(
+                    "too long to compare word by word in good time: longer runs of words are marked"
+                        .into(),
+                );
+            }
             Some(changed)
         }
     }
@@ -226,25 +251,43 @@ fn notes(old: &Passage, new: &Passage, same_words: bool) -> Vec<String> {
 }
 
 /// A passage removed from one place and added, word for word, at another
-/// is a move.
-fn moves(a: &[Passage], b: &[Passage], mut pairings: Vec<Pairing>) -> Vec<Pairing> {
-    let same = |i: usize, j: usize| {
-        a[i].kind == b[j].kind && a[i].identity == b[j].identity && a[i].text == b[j].text
-    };
-    let mut k = 0;
-    while k < pairings.len() {
-        if let Pairing::Added(j) = pairings[k]
-            && let Some(r) =
-                pairings.iter().position(|p| matches!(*p, Pairing::Removed(i) if same(i, j)))
-        {
-            let Pairing::Removed(i) = pairings[r] else { unreachable!("matched above") };
-            pairings[k] = Pairing::Same(i, j);
-            pairings.remove(r);
-            k = if r < k { k - 1 } else { k };
+/// is a move. Found through a table of the removed passages, so a letter
+/// of thousands of passages is not compared each with each.
+fn moves(a: &[Passage], b: &[Passage], pairings: Vec<Pairing>) -> Vec<Pairing> {
+    // The words, styles and links: not the key path, which a move changes.
+    type Key<'a> = (Kind, &'a Option<String>, &'a [crate::letter::Inline]);
+    fn key(p: &Passage) -> Key<'_> {
+        (p.kind, &p.identity, p.text.runs.as_slice())
+    }
+    let mut removed: Vec<(Key, usize, usize)> = Vec::new();
+    for (k, pairing) in pairings.iter().enumerate() {
+        if let Pairing::Removed(i) = *pairing {
+            removed.push((key(&a[i]), i, k));
         }
-        k += 1;
+    }
+    let mut table: std::collections::HashMap<String, Vec<(usize, usize)>> = Default::default();
+    for (passage, i, k) in removed.iter().rev() {
+        table.entry(format!("{passage:?}")).or_default().push((*i, *k));
+    }
+    let mut taken = vec![None; pairings.len()];
+    let mut dropped = vec![false; pairings.len()];
+    for (k, pairing) in pairings.iter().enumerate() {
+        if let Pairing::Added(j) = *pairing
+            && let Some((i, r)) = table.get_mut(&format!("{:?}", key(&b[j]))).and_then(Vec::pop)
+        {
+            taken[k] = Some(i);
+            dropped[r] = true;
+        }
     }
     pairings
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| !dropped[*k])
+        .map(|(k, pairing)| match (pairing, taken[k]) {
+            (Pairing::Added(j), Some(i)) => Pairing::Moved(i, j),
+            (pairing, _) => pairing,
+        })
+        .collect()
 }
 
 /// Consecutive numbered passages that kept their order under new numbers:

@@ -100,6 +100,9 @@ pub struct Diagnostic {
     /// Other places the problem is about, such as the same paragraph in
     /// the other language of a pair.
     pub related: Vec<Related>,
+    /// The bytes at `range` are personal data: wherever the source line is
+    /// shown, they are masked (the caret still points at them).
+    pub masked: bool,
 }
 
 /// Another place a diagnostic is about: a file, the bytes in it, the key
@@ -135,6 +138,7 @@ impl Diagnostic {
             hints: Vec::new(),
             code: None,
             related: Vec::new(),
+            masked: false,
         }
     }
 
@@ -166,6 +170,13 @@ impl Diagnostic {
     /// Names the rule that found it.
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
+        self
+    }
+
+    /// Says that the words at its place are personal data, never to be
+    /// shown.
+    pub fn masked(mut self) -> Self {
+        self.masked = true;
         self
     }
 

@@ -157,7 +157,55 @@ fn fill(
     context: &Value,
 ) -> Result<String, Diagnostic> {
     let template = env.get_template(name).map_err(|e| template_error(&e, templates))?;
-    template.render(context).map_err(|e| template_error(&e, templates))
+    let mut out = Capped::default();
+    match template.render_captured_to(context.clone(), &mut out) {
+        Ok(_) => String::from_utf8(out.bytes).map_err(|_| {
+            Diagnostic::error(format!("template {name} wrote text that is not UTF-8"))
+        }),
+        Err(error) if out.over => {
+            let mut d = template_error(&error, templates);
+            // The write failed, so minijinja may not say where: the file is
+            // known, the line not.
+            if d.file.is_none()
+                && let Some(file) = templates.source(name)
+            {
+                d = d.at(file, None);
+            }
+            d.message = format!(
+                "template {name} writes more than {} MiB, far more than any letter",
+                MAX_OUTPUT / (1024 * 1024)
+            );
+            Err(d.hint("look for a loop or a value that is repeated or doubled"))
+        }
+        Err(error) => Err(template_error(&error, templates)),
+    }
+}
+
+/// The most a template may write. A letter's Typst or HTML, its logo
+/// included, is well under a megabyte; fuel bounds a template's time, and
+/// this the memory of what it writes.
+const MAX_OUTPUT: usize = 32 * 1024 * 1024;
+
+/// A writer that refuses to grow past [`MAX_OUTPUT`].
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("the template's output is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// In a template a text is an object that each writer's formatter prints

@@ -89,9 +89,11 @@ pub fn read(input: &Input) -> Result<Arc<SourceFile>, Error> {
     let mut bytes = Vec::new();
     let limit = MAX_FILE_BYTES as u64 + 1;
     let result = match input {
-        Input::Path(path) => std::fs::File::open(path)
-            .and_then(|file| file.take(limit).read_to_end(&mut bytes))
-            .map_err(|e| Error::read(path, e)),
+        Input::Path(path) => regular(path).and_then(|()| {
+            std::fs::File::open(path)
+                .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+                .map_err(|e| Error::read(path, e))
+        }),
         Input::Stdin => std::io::stdin()
             .lock()
             .take(limit)
@@ -100,6 +102,19 @@ pub fn read(input: &Input) -> Result<Arc<SourceFile>, Error> {
     };
     result?;
     from_bytes(input.name(), bytes)
+}
+
+/// Refuses, before opening it, a path that is not a regular file: a FIFO
+/// or a device would block the read for ever, a folder is not a letter.
+pub fn regular(path: &Path) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() { "a folder" } else { "not a regular file" };
+    Err(Diagnostic::error(format!("{} is {what}", path.display()))
+        .hint("name a findings file (.yaml)")
+        .into())
 }
 
 /// Checks that bytes are a findings file's text.
@@ -116,7 +131,7 @@ pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, E
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(name, text)),
+        Ok(text) => Ok(SourceFile::new(name, breaks_of_old_macs(text))),
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
@@ -129,6 +144,22 @@ pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, E
                 .into())
         }
     }
+}
+
+/// A file saved with a carriage return alone at the end of each line (old
+/// Mac editors, some exports) read as lines, not as one: each lone `\r`
+/// becomes `\n`, byte for byte, so every place in the file stays where it
+/// was. `\r\n` is left as it is.
+fn breaks_of_old_macs(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    out
 }
 
 /// Parses a findings file's text into findings and its key index.

@@ -85,9 +85,21 @@ pub fn files(pipeline: &Pipeline, first: &Input, second: &Input) -> Result<Repor
     };
     let name = |loaded: &Loaded| pipeline.language_name(&loaded.findings.language).unwrap_or("");
     let files = [a.file.name.clone(), b.file.name.clone()];
+    if a.findings.language == b.findings.language {
+        let language = match name(&a) {
+            "" => a.findings.language.clone(),
+            named => named.to_string(),
+        };
+        let at = Located { file: &b.file, index: &b.index };
+        let d = Diagnostic::error(format!(
+            "{} and {} are both in {language}: pair compares a letter with its translation",
+            files[0], files[1]
+        ))
+        .hint("to see what changed between two versions in one language, use hmip-letter diff");
+        return Err(at.at(d, "language").into());
+    }
     let labels = match (name(&a), name(&b)) {
-        (la, lb) if la != lb && !la.is_empty() && !lb.is_empty() => [la.into(), lb.into()],
-        // Two files in one language: name them by file.
+        (la, lb) if !la.is_empty() && !lb.is_empty() => [la.into(), lb.into()],
         _ => files.clone(),
     };
     let differences = compare(

@@ -21,7 +21,7 @@ use regex::Regex;
 
 use crate::check::{Located, find_flexible};
 use crate::error::{Diagnostic, SourceFile};
-use crate::letter::{Block, Letter, Text};
+use crate::letter::{Block, Inline, Letter, Text};
 use crate::load::Loaded;
 use crate::model::{DateStyle, Organisation};
 use crate::suggest;
@@ -160,7 +160,15 @@ pub(crate) fn find(subject: &Subject, rules: &Rules) -> Found {
     let locator = Locator::new(subject, at);
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
-    for (text, shape) in passages(subject.letter) {
+    // The logo's alt text is printed too (read aloud, and shown where the
+    // image is not), though it is no run of the letter's text.
+    let alt = subject.letter.letterhead.logo.as_ref().map(|logo| Text {
+        runs: vec![Inline::Text { text: logo.alt.clone() }],
+        key: Some("logo.alt".into()),
+    });
+    let mut all = passages(subject.letter);
+    all.extend(alt.iter().map(|text| (text, Shape::Line)));
+    for (text, shape) in all {
         let flat = Flat::of(text);
         let mut hits = personal::find(&flat, rules, &known);
         hits.extend(style::find(&flat, shape, rules, &known));
@@ -196,7 +204,7 @@ pub(crate) fn find(subject: &Subject, rules: &Rules) -> Found {
 fn diagnostic(hit: &Hit, rules: &Rules) -> Diagnostic {
     let hint = rules.hint(hit.rule);
     if rules::PERSONAL.contains(&hit.rule) {
-        return Diagnostic::error(&hit.message).code(hit.rule).hint(hint);
+        return Diagnostic::error(&hit.message).code(hit.rule).hint(hint).masked();
     }
     let off = format!(
         "if it must stay, switch the rule off for this letter, with the reason: preflight: {{off: {{{}: \"…\"}}}}",

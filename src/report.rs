@@ -7,8 +7,10 @@
 //! GitHub form is workflow commands (`::error file=…,line=…::message`),
 //! which GitHub Actions shows at the line of the pull request.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
+use std::ops::Range;
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
@@ -32,8 +34,12 @@ pub enum DiagnosticFormat {
 /// Diagnostics as text without colour, as they are printed.
 pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String {
     match format {
-        DiagnosticFormat::Short => diagnostics.iter().map(|d| format!("{d}\n")).collect(),
-        DiagnosticFormat::Github => diagnostics.iter().map(github).collect(),
+        DiagnosticFormat::Short => {
+            diagnostics.iter().map(|d| format!("{}\n", visible(&d.to_string()))).collect()
+        }
+        DiagnosticFormat::Github => {
+            diagnostics.iter().map(|d| visible(&github(d)).into_owned()).collect()
+        }
         DiagnosticFormat::Human => {
             let (files, reports) = prepare(diagnostics);
             let config = Config::default();
@@ -42,7 +48,8 @@ pub fn to_string(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> String
                 .zip(diagnostics)
                 // A diagnostic codespan cannot draw is still printed, on one line.
                 .map(|(r, d)| {
-                    term::emit_into_string(&config, &files, r).unwrap_or_else(|_| format!("{d}\n"))
+                    term::emit_into_string(&config, &files, r)
+                        .unwrap_or_else(|_| format!("{}\n", visible(&d.to_string())))
                 })
                 .collect()
         }
@@ -64,7 +71,7 @@ pub fn print(diagnostics: &[Diagnostic], format: DiagnosticFormat) -> io::Result
     for (report, diagnostic) in reports.iter().zip(diagnostics) {
         if term::emit_to_write_style(&mut writer, &config, &files, report).is_err() {
             // One codespan cannot draw is still printed, on one line.
-            writeln!(io::stderr().lock(), "{diagnostic}")?;
+            writeln!(io::stderr().lock(), "{}", visible(&diagnostic.to_string()))?;
         }
     }
     Ok(())
@@ -122,13 +129,24 @@ fn property(text: &str) -> String {
 
 type Files = SimpleFiles<String, String>;
 
-/// Turns our diagnostics into codespan's, adding each file once.
+/// Turns our diagnostics into codespan's, adding each file once, as it may
+/// be shown ([`Shown`]).
 fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
+    let mut masks: HashMap<*const SourceFile, Vec<Range<usize>>> = HashMap::new();
+    for d in diagnostics.iter().filter(|d| d.masked) {
+        if let (Some(file), Some(range)) = (&d.file, &d.range) {
+            masks.entry(Arc::as_ptr(file)).or_default().push(range.clone());
+        }
+    }
     let mut files = Files::new();
-    let mut ids: HashMap<*const SourceFile, usize> = HashMap::new();
-    let mut id_of = |file: &Arc<SourceFile>| {
-        *ids.entry(Arc::as_ptr(file))
-            .or_insert_with(|| files.add(file.name.clone(), file.text.clone()))
+    let mut shown: HashMap<*const SourceFile, (usize, Shown)> = HashMap::new();
+    let mut place = |file: &Arc<SourceFile>, range: &Range<usize>| {
+        let (id, text) = shown.entry(Arc::as_ptr(file)).or_insert_with(|| {
+            let masked = masks.get(&Arc::as_ptr(file)).map_or(&[][..], Vec::as_slice);
+            let text = Shown::of(&file.text, masked);
+            (files.add(visible(&file.name).into_owned(), text.text.clone()), text)
+        });
+        (*id, text.range(range))
     };
     let reports = diagnostics
         .iter()
@@ -137,33 +155,38 @@ fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
                 Severity::Error => Level::Error,
                 Severity::Warning => Level::Warning,
             };
-            let mut report = Report::new(level).with_message(&d.message);
+            let mut report = Report::new(level).with_message(visible(&d.message));
             if let Some(code) = &d.code {
-                report = report.with_code(code);
+                report = report.with_code(visible(code));
             }
             if let (Some(file), Some(range)) = (&d.file, &d.range) {
-                let label = Label::primary(id_of(file), range.clone());
+                let (id, range) = place(file, range);
+                let label = Label::primary(id, range);
                 let label = match &d.key {
-                    Some(key) => label.with_message(format!("in `{key}`")),
+                    Some(key) => label.with_message(format!("in `{}`", visible(key))),
                     None => label,
                 };
                 report = report.with_labels(vec![label]);
             } else if let Some(file) = &d.file {
-                report = report.with_notes(vec![format!("in {}", file.name)]);
+                report = report.with_notes(vec![format!("in {}", visible(&file.name))]);
             }
             for other in &d.related {
                 let what = match &other.key {
                     Some(key) => format!("{}: `{key}`", other.label),
                     None => other.label.clone(),
                 };
+                let what = visible(&what).into_owned();
                 match &other.range {
-                    Some(range) => report.labels.push(
-                        Label::secondary(id_of(&other.file), range.clone()).with_message(what),
-                    ),
-                    None => report.notes.push(format!("{what} in {}", other.file.name)),
+                    Some(range) => {
+                        let (id, range) = place(&other.file, range);
+                        report.labels.push(Label::secondary(id, range).with_message(what));
+                    }
+                    None => {
+                        report.notes.push(format!("{what} in {}", visible(&other.file.name)));
+                    }
                 }
             }
-            let notes = d.hints.iter().map(|h| format!("hint: {h}"));
+            let notes = d.hints.iter().map(|h| format!("hint: {}", visible(h)));
             report.notes.extend(notes);
             report
         })
@@ -172,9 +195,102 @@ fn prepare(diagnostics: &[Diagnostic]) -> (Files, Vec<Report<usize>>) {
     (files, reports)
 }
 
+/// Text as it may be written to a terminal: control characters (C0 but
+/// line breaks and tabs, DEL, C1) and the bidirectional controls that
+/// reorder a line, as visible escapes (`\u{1b}`), never raw. A file someone
+/// sent cannot retitle the terminal, clear the screen or hide a line.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_visible(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// Characters that act on a terminal or reorder its line rather than show.
+fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_visible(out: &mut String, c: char) {
+    if is_hidden(c) {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32));
+    } else {
+        out.push(c);
+    }
+}
+
+/// A source file as it is shown under a message: [`visible`], with the
+/// personal data of masked diagnostics as `*`, and where each byte of the
+/// file went, so the caret still points at the right place.
+struct Shown {
+    text: String,
+    /// For each byte offset of the file (and its end), the offset in
+    /// `text`; `None` when nothing moved.
+    moved: Option<Vec<usize>>,
+}
+
+impl Shown {
+    fn of(text: &str, masks: &[Range<usize>]) -> Self {
+        let masked = |at: usize| masks.iter().any(|m| m.contains(&at));
+        if masks.is_empty() && !text.chars().any(is_hidden) {
+            return Shown { text: text.to_string(), moved: None };
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut moved = vec![0; text.len() + 1];
+        for (at, c) in text.char_indices() {
+            moved[at..at + c.len_utf8()].fill(out.len());
+            match c {
+                '\n' => out.push('\n'),
+                _ if masked(at) => out.push('*'),
+                _ => push_visible(&mut out, c),
+            }
+        }
+        moved[text.len()] = out.len();
+        Shown { text: out, moved: Some(moved) }
+    }
+
+    fn range(&self, range: &Range<usize>) -> Range<usize> {
+        match &self.moved {
+            None => range.clone(),
+            Some(moved) => {
+                let at = |offset: usize| moved.get(offset).copied().unwrap_or(self.text.len());
+                at(range.start)..at(range.end)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_as_escapes_and_personal_data_masked() {
+        let file = SourceFile::new(
+            "a\u{1b}]0;x\u{7}.yaml",
+            "area: \u{1b}[2J\u{0}Bar\u{202e}net\nni: AB 12 34 56 C\n",
+        );
+        let text = &file.text;
+        let at = text.find("Bar").unwrap();
+        let bad = Diagnostic::error("odd \u{1b}[31m").at(&file, Some(at..at + 3)).key("area");
+        let ni = text.find("AB").unwrap();
+        let personal = Diagnostic::error("an NI number").at(&file, Some(ni..ni + 13)).masked();
+        let shown = to_string(&[bad.clone(), personal], DiagnosticFormat::Human);
+        for hidden in ['\u{1b}', '\u{0}', '\u{7}', '\u{202e}'] {
+            assert!(!shown.contains(hidden), "{shown:?}");
+        }
+        assert!(shown.contains(r"area: \u{1b}[2J\u{0}Bar\u{202e}net"), "{shown}");
+        assert!(shown.contains("ni: *************\n"), "{shown}");
+        assert!(!shown.contains("AB 12"), "{shown}");
+        assert!(shown.contains("^^^ in `area`"), "the caret is still under Bar: {shown}");
+        let short = to_string(&[bad], DiagnosticFormat::Short);
+        assert!(!short.contains('\u{1b}') && short.contains(r"odd \u{1b}[31m"), "{short}");
+    }
 
     #[test]
     fn human_form_shows_the_line_and_marks_the_spot() {

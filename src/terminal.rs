@@ -58,6 +58,7 @@ impl Sink for Terminal {
 
     fn status(&mut self, line: &str) {
         if !self.quiet {
+            let line = report::visible(line);
             self.print(|| writeln!(io::stderr().lock(), "{line}"));
         }
     }

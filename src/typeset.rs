@@ -103,7 +103,16 @@ pub(crate) fn convert(world: &LetterWorld, diagnostics: &[SourceDiagnostic]) -> 
                     None => point.v.to_string(),
                 });
             }
-            out.hints.extend(d.hints.iter().map(|h| h.v.to_string()));
+            // Typst's own command line has `--root`; this tool has not: a
+            // letter reads only the files beside its findings file.
+            for hint in &d.hints {
+                match hint.v.contains("--root") {
+                    true => out
+                        .hints
+                        .push("a letter may read only files in its findings file's folder".into()),
+                    false => out.hints.push(hint.v.to_string()),
+                }
+            }
             out
         })
         .collect()

@@ -141,6 +141,13 @@ fn describe(error: &YamlError, file: &Arc<SourceFile>, index: &KeyIndex) -> Diag
             };
             Diagnostic::error(format!("expected {expected}, found \"{found}\""))
         }
+        YamlError::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::ScalarBytes { .. },
+            ..
+        } => Diagnostic::error(
+            "the file's text is larger than 4 MiB in all, far more than any letter holds",
+        )
+        .hint("check that this is the file you meant, and that no value was pasted in many times"),
         YamlError::Budget { .. }
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }

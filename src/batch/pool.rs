@@ -10,10 +10,13 @@
 //!
 //! Stopping: workers run in their own process group, so a Ctrl-C at the
 //! terminal reaches only the batch. It stops sending letters and closes
-//! the workers' input; each finishes the letters it holds (whole files, no
-//! `.part` left) and exits. A second Ctrl-C, or a worker still busy after
-//! [`GRACE`], is killed. A worker whose batch is killed outright sees its
-//! input end and exits the same way, so none outlives its batch.
+//! the workers' input (after the end line of `wire.rs`); each finishes the
+//! letters it holds (whole files, no `.part` left) and exits. SIGTERM, as
+//! `timeout` and service managers send, is the same first Ctrl-C. A second
+//! Ctrl-C, or a worker still busy after [`GRACE`], is killed. A worker whose
+//! batch is killed outright sees its input end without the end line and
+//! exits at once, whatever it is doing (on Linux the kernel also kills it
+//! when its parent dies), so none outlives its batch.
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -109,6 +112,16 @@ struct Worker {
     /// A line it wrote that was not a reply, if any.
     garbled: Option<String>,
     killed: bool,
+}
+
+impl Worker {
+    /// Asks the worker to finish the letters it holds and exit: the end
+    /// line, then its input closed.
+    fn finish(&mut self) {
+        if let Some(mut input) = self.input.take() {
+            let _ = writeln!(input, "{}", wire::END).and_then(|()| input.flush());
+        }
+    }
 }
 
 struct Pool<'a> {
@@ -213,7 +226,7 @@ impl<'a> Pool<'a> {
                 }
             }
             if worker.in_flight.is_empty() && self.queue.is_empty() {
-                worker.input = None;
+                worker.finish();
             }
         }
     }
@@ -309,7 +322,7 @@ impl<'a> Pool<'a> {
         self.queue.clear();
         self.suspects.clear();
         for worker in &mut self.workers {
-            worker.input = None;
+            worker.finish();
         }
     }
 

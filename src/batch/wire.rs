@@ -27,6 +27,12 @@ pub(super) struct Assignment {
     pub output: PathBuf,
 }
 
+/// The line that tells a worker the batch has nothing more for it: it
+/// finishes the letters it holds and exits. Input that ends without it
+/// means the batch is gone (killed, or crashed), and the worker exits at
+/// once: nobody would hear of its letters.
+pub(super) const END: &str = "\"end\"";
+
 /// What a worker says.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,6 +70,8 @@ struct Entry {
     key: Option<String>,
     hints: Vec<String>,
     code: Option<String>,
+    #[serde(default)]
+    masked: bool,
     related: Vec<Place>,
 }
 
@@ -93,7 +101,8 @@ impl Report {
         let mut report = Report::default();
         let mut sent: Vec<*const SourceFile> = Vec::new();
         for d in diagnostics {
-            let Diagnostic { severity, message, file, range, key, hints, code, related } = d;
+            let Diagnostic { severity, message, file, range, key, hints, code, related, masked } =
+                d;
             let file = file.as_ref().map(|file| report.file(&mut sent, file));
             let related = related
                 .iter()
@@ -119,6 +128,7 @@ impl Report {
                 hints: hints.clone(),
                 code: code.clone(),
                 related,
+                masked: *masked,
             });
         }
         report
@@ -141,6 +151,7 @@ impl Report {
                     key: e.key,
                     hints: e.hints,
                     code: e.code,
+                    masked: e.masked,
                     related: e
                         .related
                         .into_iter()

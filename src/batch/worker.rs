@@ -4,10 +4,10 @@
 //! A worker loads the templates and fonts once, says it is ready, then
 //! reads letters from standard input, renders them on its threads and
 //! answers each on standard output (see `wire.rs`). It never prints: what
-//! the user sees is the batch's to print. It ends when its input ends,
-//! which is when the batch has nothing more for it or the batch itself is
-//! gone, after finishing the letters it has, so it never leaves a letter
-//! half written nor outlives its batch by more than those letters.
+//! the user sees is the batch's to print. It ends when the batch says it
+//! has nothing more for it, after finishing the letters it has, so it never
+//! leaves a letter half written; and at once when the batch itself is gone,
+//! so it never outlives its batch.
 
 use std::ffi::OsString;
 use std::io::{BufRead, Write};
@@ -31,6 +31,7 @@ pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> 
     // Ctrl-C is the batch's to handle: it stops sending letters, and we
     // finish the ones we have, so none is left half written.
     let handled = ctrlc::set_handler(|| {});
+    die_with_parent();
     let ready = options.and_then(|options| {
         handled.map_err(|e| {
             Error::from(Diagnostic::error(format!("a worker cannot set aside Ctrl-C: {e}")))
@@ -66,19 +67,43 @@ pub fn serve(setup: &Setup, options: Result<Options, Error>, threads: usize) -> 
     true
 }
 
-/// Passes on each letter from standard input until it ends (or holds
-/// something that is not a letter, which only a bug in the batch sends).
+/// The exit status of a worker whose batch has gone.
+const ORPHANED: i32 = 3;
+
+/// Passes on each letter from standard input until the batch's end line
+/// (or something that is not a letter, which only a bug in the batch
+/// sends). Input that ends without the end line is a batch that has gone:
+/// the worker exits at once, whatever its threads are doing, rather than
+/// block or render for no one. Its letters are written by rename, so none
+/// is left half written.
 fn read_letters(letters: &Sender<(usize, Job)>, abort_on: Option<OsString>) {
     for line in std::io::stdin().lock().lines() {
-        let Ok(Ok(next)) = line.map(|line| serde_json::from_str::<Assignment>(&line)) else {
-            break;
-        };
+        let Ok(line) = line else { break };
+        if line == wire::END {
+            return;
+        }
+        let Ok(next) = serde_json::from_str::<Assignment>(&line) else { return };
         if abort_on.is_some() && next.input.file_name() == abort_on.as_deref() {
             std::process::abort();
         }
         let job = Job { input: next.input, output: next.output };
         if letters.send((next.index, job)).is_err() {
-            break;
+            return;
+        }
+    }
+    std::process::exit(ORPHANED);
+}
+
+/// On Linux, asks the kernel to kill this worker when the batch that
+/// started it dies, even while a thread is blocked; elsewhere the end of
+/// its input is the sign ([`read_letters`]).
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and
+        // touches no memory of ours.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         }
     }
 }

@@ -19,6 +19,23 @@ pub(super) fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<D
             .hint("is it finished? a sentence ends with `.`, `?` or `!`");
         out.push(at.at(d, field.key));
     }
+    // Each invisible character once, at its first place.
+    let mut seen: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| invisible(*c).is_some()) {
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        let name = invisible(c).unwrap_or_default();
+        let times = text.chars().filter(|&d| d == c).count();
+        let times = if times == 1 { String::new() } else { format!(" {times} times") };
+        let d = Diagnostic::warning(format!(
+            "an invisible character, U+{:04X} ({name}), is inside the text{times}",
+            c as u32
+        ))
+        .hint("it prints as nothing but is copied, searched and read aloud with the text: delete it (it often comes with text pasted from Word or a web page)");
+        out.push(at.at_text(d, field.key, &c.to_string()));
+    }
     if field.kind != TextKind::Plain {
         for (n, m) in figures(text) {
             let message = if n > m {
@@ -32,6 +49,24 @@ pub(super) fn text(field: &Field<'_, String>, cases: u32, at: &Located) -> Vec<D
         }
     }
     out
+}
+
+/// The name of a character that prints as nothing or silently reorders
+/// the text around it, if `c` is one.
+fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{200b}' => "zero-width space",
+        '\u{200c}' => "zero-width non-joiner",
+        '\u{200d}' => "zero-width joiner",
+        '\u{2060}' => "word joiner",
+        '\u{feff}' => "byte order mark",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{61c}' => "Arabic letter mark",
+        '\u{202a}'..='\u{202e}' => "bidirectional embedding or override",
+        '\u{2066}'..='\u{2069}' => "bidirectional isolate",
+        _ => return None,
+    })
 }
 
 /// A person twice in the copy list.

@@ -47,6 +47,25 @@ pub(crate) fn run(args: DiffArgs, sink: &mut dyn Sink) -> Result<Outcome, clap::
             return Ok(Outcome::Trouble);
         }
     };
+    if old.meta.lang != new.meta.lang {
+        let name = |lang: &str| match &pipelines {
+            Ok((_, pipeline)) => pipeline.language_name(lang).unwrap_or(lang).to_string(),
+            Err(_) => lang.to_string(),
+        };
+        let d = Diagnostic::warning(format!(
+            "{} is in {} and {} in {}: every standard sentence reads differently",
+            args.old.name(),
+            name(&old.meta.lang),
+            args.new.name(),
+            name(&new.meta.lang)
+        ))
+        .hint(format!(
+            "to check that a translation carries the same facts, use: hmip-letter pair {} {}",
+            args.old.name(),
+            args.new.name()
+        ));
+        sink.diagnostics(&[d], args.reading.diagnostics());
+    }
     let comparison = diff::compare(&old, &new, (&args.old.name(), &args.new.name()));
     let to_stdout = matches!(args.output, None | Some(Output::Stdout));
     let colour = match args.color {

@@ -75,16 +75,18 @@ fn batch(args: RenderArgs, options: Options, sink: &mut dyn Sink) -> Result<bool
         Some(Output::Path(dir)) => Some(dir.clone()),
     };
     let format = args.common.reading.diagnostics();
-    let prepared = batch::expand(&paths).and_then(|files| {
+    let prepared = batch::expand(&paths).and_then(|expanded| {
         if let Some(dir) = &out_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         }
-        Ok(files)
+        Ok(expanded)
     });
-    let Some(files) = super::reported(prepared, format, sink) else {
+    let Some(expanded) = super::reported(prepared, format, sink) else {
         return Ok(false);
     };
-    let jobs = batch::plan(&files, out_dir.as_deref(), options.format).map_err(usage_error)?;
+    sink.diagnostics(&expanded.skipped, format);
+    let jobs =
+        batch::plan(&expanded.files, out_dir.as_deref(), options.format).map_err(usage_error)?;
     let at_once = args.jobs.map_or_else(batch::available_cores, |n| n.get());
     let split = batch::Split::new(at_once, jobs.len(), args.threads_per_worker.map(|n| n.get()));
     let settings = batch::Settings {
@@ -101,7 +103,8 @@ fn batch(args: RenderArgs, options: Options, sink: &mut dyn Sink) -> Result<bool
         sink.advance();
     });
     sink.finish_progress();
-    let summary = super::reported(result, format, sink);
+    let summary = super::reported(result, format, sink)
+        .map(|summary| batch::Summary { skipped: expanded.skipped.len(), ..summary });
     if let Some(summary) = &summary {
         sink.status(&summary.to_string());
     }

@@ -99,15 +99,89 @@ fn starts_sentence(word: &str) -> bool {
     bare.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
+/// A text as the personal-data patterns read it: every Unicode space as a
+/// space, every dash as `-`, and the invisible characters that Word and
+/// web pages slip between digits (zero-width spaces and joiners, the word
+/// joiner, the byte order mark, soft hyphens) left out. Each byte keeps
+/// the place in the original text of the character it came from, so what
+/// a pattern finds is reported as the letter has it.
+pub(super) struct Folded {
+    pub text: String,
+    /// For each byte of `text`, the original character's bytes.
+    places: Vec<(u32, u32)>,
+}
+
+impl Folded {
+    pub(super) fn of(original: &str) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut places = Vec::with_capacity(original.len());
+        for (at, c) in original.char_indices() {
+            let folded = match c {
+                _ if is_invisible(c) => continue,
+                _ if c.is_whitespace() => ' ',
+                '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => '-',
+                _ => c,
+            };
+            let place = (at as u32, (at + c.len_utf8()) as u32);
+            text.push(folded);
+            places.extend(std::iter::repeat_n(place, folded.len_utf8()));
+        }
+        Folded { text, places }
+    }
+
+    /// The bytes of the original text that `range` of the folded text came
+    /// from.
+    pub(super) fn original(&self, range: Range<usize>) -> Range<usize> {
+        match (
+            self.places.get(range.start),
+            range.end.checked_sub(1).and_then(|e| self.places.get(e)),
+        ) {
+            (Some(first), Some(last)) => first.0 as usize..last.1 as usize,
+            _ => 0..0,
+        }
+    }
+}
+
+/// Characters that print as nothing: zero-width space, non-joiner and
+/// joiner, word joiner, byte order mark (a zero-width no-break space
+/// inside a text) and soft hyphen.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+}
+
 /// The first few words of a text, to quote it by.
 pub(super) fn beginning(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= 6 { words.join(" ") } else { format!("{} …", words[..5].join(" ")) }
 }
 
-/// The number of whitespace-separated words before byte `offset`.
-pub(super) fn word_index(text: &str, offset: usize) -> usize {
-    text[..offset].split_whitespace().count()
+/// Where each word of a text begins, to count the words before a place
+/// in time proportional to the log of the text's length, not to its length
+/// (a paragraph of 200,000 words with a trigger word in each is read
+/// once, not once a word).
+pub(super) struct Words {
+    starts: Vec<usize>,
+}
+
+impl Words {
+    pub(super) fn of(text: &str) -> Self {
+        let mut starts = Vec::new();
+        let mut in_word = false;
+        for (at, c) in text.char_indices() {
+            let space = c.is_whitespace();
+            if !space && !in_word {
+                starts.push(at);
+            }
+            in_word = !space;
+        }
+        Words { starts }
+    }
+
+    /// The number of whitespace-separated words that begin before byte
+    /// `offset`.
+    pub(super) fn before(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start < offset)
+    }
 }
 
 #[cfg(test)]
@@ -149,8 +223,21 @@ mod tests {
     }
 
     #[test]
+    fn folded_text_keeps_its_places() {
+        let text = "AB\u{a0}12\u{200b}34\u{2013}56 C";
+        let folded = Folded::of(text);
+        assert_eq!(folded.text, "AB 1234-56 C");
+        assert_eq!(&text[folded.original(0..folded.text.len())], text);
+        assert_eq!(&text[folded.original(3..5)], "12");
+        assert_eq!(&text[folded.original(5..8)], "34\u{2013}");
+    }
+
+    #[test]
     fn words_are_counted_and_quoted() {
-        assert_eq!(word_index("one two three", 8), 2);
+        let words = Words::of("one two three");
+        assert_eq!(words.before(8), 2);
+        assert_eq!(words.before(0), 0);
+        assert_eq!(words.before(5), 2, "inside a word, that word counts");
         assert_eq!(beginning("a b c"), "a b c");
         assert_eq!(beginning("a b c d e f g"), "a b c d e …");
     }

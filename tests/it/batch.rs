@@ -173,6 +173,59 @@ fn templates_that_do_not_load_stop_the_batch_with_one_message() {
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_stops_the_workers_and_leaves_only_whole_letters() {
+    stops_on("-INT");
+}
+
+/// What `timeout` and service managers send is the same first Ctrl-C.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_stops_the_batch_as_ctrl_c_does() {
+    stops_on("-TERM");
+}
+
+/// A batch killed outright takes its workers with it at once, whatever
+/// they are doing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_worker_whose_batch_is_killed_exits_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    for i in 0..400 {
+        fs::write(inputs.join(format!("letter-{i:04}.yaml")), generate::findings(i)).unwrap();
+    }
+    let mut batch = Watching(
+        Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
+            .args(["render", "in", "-o", "out", "--jobs", "2"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out_dir = dir.path().join("out");
+    wait_for("the first letter", Duration::from_secs(60), || {
+        fs::read_dir(&out_dir)
+            .is_ok_and(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "pdf")))
+    });
+    let workers = children(batch.0.id());
+    assert!(!workers.is_empty(), "the batch has workers");
+    batch.0.kill().unwrap();
+    batch.0.wait().unwrap();
+    let killed = Instant::now();
+    wait_for("the workers to exit", Duration::from_secs(5), || workers.iter().all(|w| !alive(*w)));
+    assert!(killed.elapsed() < Duration::from_secs(2), "{:?}", killed.elapsed());
+}
+
+/// Whether a process is still running (a zombie has exited).
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit(") ").next().is_some_and(|rest| !rest.starts_with('Z')))
+}
+
+#[cfg(target_os = "linux")]
+fn stops_on(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");
     fs::create_dir(&inputs).unwrap();
@@ -197,7 +250,7 @@ fn ctrl_c_stops_the_workers_and_leaves_only_whole_letters() {
     let pid = batch.0.id();
     let workers = children(pid);
     assert!(!workers.is_empty(), "the batch has workers");
-    let _ = Command::new("kill").args(["-INT", &pid.to_string()]).status();
+    let _ = Command::new("kill").args([signal, &pid.to_string()]).status();
     let mut status = None;
     wait_for("the batch to stop", limit, || {
         status = batch.0.try_wait().unwrap();

@@ -14,6 +14,7 @@ mod literal_text;
 mod pair;
 mod preflight;
 mod publishing;
+mod safety;
 mod snapshots;
 mod watch;
 mod welsh;

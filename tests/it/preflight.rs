@@ -73,10 +73,120 @@ fn every_rule_is_reported_once_at_its_line_and_column() {
 
 #[test]
 fn the_messages_never_repeat_the_personal_data() {
-    let short =
-        report::to_string(&preflight_fixture("preflight/every-rule.yaml"), DiagnosticFormat::Short);
-    for (_, needle) in &EVERY_RULE[..6] {
-        assert!(!short.contains(needle), "{needle} in\n{short}");
+    let found = preflight_fixture("preflight/every-rule.yaml");
+    for format in [DiagnosticFormat::Short, DiagnosticFormat::Github, DiagnosticFormat::Human] {
+        let shown = report::to_string(&found, format);
+        for (_, needle) in &EVERY_RULE[..6] {
+            assert!(!shown.contains(needle), "{needle} in {format:?}:\n{shown}");
+        }
+    }
+    // The source line is still shown, the data masked under the caret.
+    let human = report::to_string(&found, DiagnosticFormat::Human);
+    assert!(human.contains("*************"), "{human}");
+    assert!(human.contains("^^^^^^^^^^^^^"), "{human}");
+}
+
+/// Personal data as people type it, paste it from Word or mistype it.
+const TYPED: &[(&str, &str)] = &[
+    ("ni-number", "ab 12 34 56 c"),
+    ("ni-number", "ab123456c"),
+    ("ni-number", "AB\u{a0}12\u{a0}34\u{a0}56\u{a0}C"),
+    ("ni-number", "AB-12-34-56-C"),
+    ("ni-number", "AB 12 34 56"),
+    ("ni-number", "QQ 12 34 56 C"),
+    ("ni-number", "AB 12\u{200b}34 56 C"),
+    ("nhs-number", "943\u{a0}476\u{a0}5919"),
+    ("nhs-number", "943\u{2013}476\u{2013}5919"),
+    ("postcode", "sw1a 1aa"),
+    ("postcode", "SW1A\u{a0}1AA"),
+    ("phone-number", "0044 7700 900123"),
+    ("phone-number", "07700.900.123"),
+];
+
+#[test]
+fn personal_data_is_found_however_it_is_typed() {
+    for (rule, typed) in TYPED {
+        let yaml = letter_with(&format!("The record said {typed} in full."), "en");
+        let (found, _) = preflight_text("typed.yaml", &yaml);
+        let hit = found.iter().find(|d| d.code.as_deref() == Some(rule));
+        let hit = hit.unwrap_or_else(|| panic!("{typed:?} is not found as {rule}: {found:?}"));
+        assert!(hit.is_error() && hit.masked, "{hit:?}");
+        let range = hit.range.clone().unwrap();
+        assert_eq!(&yaml[range], *typed, "the caret is at the data as typed");
+    }
+    let unusual = letter_with("The record said QQ 12 34 56 C.", "en");
+    let (found, _) = preflight_text("qq.yaml", &unusual);
+    assert!(found.iter().any(|d| d.message.contains("prefix is unusual")), "{found:?}");
+    // Prose that looks a little like the patterns is not personal data.
+    let prose = letter_with("In Q4 2nd reviews rose; 12 of 16 cases is 12 34 56 in all.", "en");
+    let (found, _) = preflight_text("prose.yaml", &prose);
+    assert!(!found.iter().any(Diagnostic::is_error), "{found:?}");
+}
+
+#[test]
+fn the_logo_alt_text_is_checked_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture("hmip-logo.svg"), dir.path().join("logo.svg")).unwrap();
+    let yaml = letter_with("Fine.", "en")
+        + "logo: {file: logo.svg, alt: \"Call 07700 900123 for the logo\"}\n";
+    let (found, _) = preflight_in("logo.yaml", &yaml, Some(dir.path().to_path_buf()));
+    let hit = found.iter().find(|d| d.code.as_deref() == Some("phone-number"));
+    let hit = hit.unwrap_or_else(|| panic!("the alt text is not checked: {found:?}"));
+    assert_eq!(hit.key.as_deref(), Some("logo.alt"));
+}
+
+mod typed_anyhow {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A separator between groups: none, a space of any kind, a dash of
+    /// any kind, with or without a zero-width character.
+    fn separator() -> impl Strategy<Value = String> {
+        let kinds = [
+            "",
+            " ",
+            "\u{a0}",
+            "\u{2009}",
+            "\u{202f}",
+            "-",
+            "\u{2013}",
+            "\u{2212}",
+            "\u{200b}",
+            " \u{200b}",
+        ];
+        proptest::sample::select(kinds.to_vec()).prop_map(str::to_string)
+    }
+
+    fn cased(text: &str, upper: bool) -> String {
+        if upper { text.to_uppercase() } else { text.to_lowercase() }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_ni_numbers_and_postcodes_are_always_found(
+            first in proptest::sample::select(b"ABCEGHJKLMNPRSTWXYZ".to_vec()),
+            second in proptest::sample::select(b"ABCEGHJKLMNPRSTWXYZ".to_vec()),
+            digits in proptest::collection::vec(0u8..10, 6),
+            suffix in proptest::sample::select(b"ABCD".to_vec()),
+            seps in proptest::collection::vec(separator(), 5),
+            upper in any::<bool>(),
+        ) {
+            let d: Vec<String> = digits.iter().map(u8::to_string).collect();
+            let ni = format!(
+                "{}{}{}{}{}{}{}{}{}{}{}",
+                first as char, second as char, seps[0], d[0], d[1], seps[1], d[2], d[3], seps[2],
+                d[4], d[5]
+            ) + &format!("{}{}", seps[3], suffix as char);
+            let ni = cased(&ni, upper);
+            let postcode = cased(&format!("LS{}{}{}AB", d[0], seps[4], d[1]), upper);
+            let yaml = letter_with(&format!("Seen {ni} and {postcode} today."), "en");
+            let (found, _) = preflight_text("random.yaml", &yaml);
+            prop_assert!(found.iter().any(|x| x.code.as_deref() == Some("ni-number")), "{ni:?}: {found:?}");
+            prop_assert!(found.iter().any(|x| x.code.as_deref() == Some("postcode")), "{postcode:?}: {found:?}");
+        }
     }
 }
 
