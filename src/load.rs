@@ -253,8 +253,40 @@ pub(crate) fn read_logo(
         ));
     }
     let bytes = std::fs::read(&canonical).map_err(unreadable)?;
+    if mime == "image/svg+xml"
+        && let Some(d) = svg_problem(&logo.file, &bytes)
+    {
+        return Err(d.also(crate::error::Related {
+            file: file.clone(),
+            range: index.range_of(key),
+            key: Some(key.into()),
+            label: "the logo named".into(),
+        }));
+    }
     let path = format!("/logo.{extension}");
     Ok(Some(LogoFile { path, mime, bytes: Arc::new(bytes), source: canonical }))
+}
+
+/// Why an SVG logo cannot be drawn, located in the SVG file itself: it
+/// must be UTF-8 XML (Typst's own message would name no file or line).
+fn svg_problem(name: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let hint = "open the logo in a drawing program and save it again as SVG";
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(
+            Diagnostic::error(format!("the logo {name} is not UTF-8 text, as SVG is")).hint(hint),
+        );
+    };
+    let error = roxmltree::Document::parse(text).err()?;
+    let file = SourceFile::new(name, text);
+    let pos = error.pos();
+    let at = file.offset(pos.row as usize, pos.col as usize);
+    let end = at.map(|at| file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8()));
+    let range = at.zip(end).map(|(at, end)| at..end);
+    Some(
+        Diagnostic::error(format!("the logo {name} is not a well-formed SVG file: {error}"))
+            .at(&file, range)
+            .hint(hint),
+    )
 }
 
 #[cfg(test)]

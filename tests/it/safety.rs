@@ -242,3 +242,21 @@ fn a_words_file_too_large_is_not_blamed_on_aliases() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!err.contains("aliases") && !err.contains("findings file"), "{err}");
 }
+
+#[test]
+fn a_broken_svg_logo_is_located_in_the_svg_and_the_findings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bad.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<rect width=\"10\"</svg>",
+    )
+    .unwrap();
+    let yaml = letter_with("Fine.", "en") + "logo: {file: bad.svg, alt: The logo}\n";
+    fs::write(dir.path().join("a.yaml"), yaml).unwrap();
+    let out = run(dir.path(), &["check", "a.yaml", "--diagnostic-format", "short"], None);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("bad.svg:2:"), "{err}");
+    assert!(err.contains("not a well-formed SVG file"), "{err}");
+    assert!(err.contains("a.yaml:"), "the findings file's line too: {err}");
+}
