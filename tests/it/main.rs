@@ -5,6 +5,7 @@
 
 mod batch;
 mod cli;
+mod comments;
 mod common;
 mod diff;
 mod errors;
@@ -17,3 +18,4 @@ mod publishing;
 mod snapshots;
 mod watch;
 mod welsh;
+mod word;
