@@ -399,32 +399,6 @@ fn a_reviewers_words_are_only_ever_text_in_every_table() {
     assert!(words.contains("Inspectorate response"));
 }
 
-#[test]
-fn the_html_table_passes_the_accessibility_check() {
-    let check = root().join("../shared/tools/html-check");
-    let home = std::env::var("HOME").unwrap_or_default();
-    let installed = Path::new(&home).join(".cache/html-check/node_modules/axe-core").exists();
-    if !external("html-check (../shared/tools, installed)", check.exists() && installed) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let document = draft(dir.path());
-    fs::write(
-        dir.path().join("r.docx"),
-        commented(&document, "Nearly all PSRs offered", &[("Jane", "A point.")]),
-    )
-    .unwrap();
-    let out = run(dir.path(), &["comments", "r.docx", "--format", "html", "-o", "r.html"], None);
-    assert_eq!(out.status.code(), Some(1));
-    let out = Command::new(&check).arg(dir.path().join("r.html")).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// What is refused: exit 2, a message naming the file and why, and nothing
 /// written, quickly.
 fn refused(dir: &Path, name: &str, bytes: &[u8], why: &str) {
