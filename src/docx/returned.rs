@@ -389,6 +389,21 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Point>, Unreadable> {
             first_text.entry(bookmark).or_insert(p.original.as_str());
         }
     }
+    // A place's text as the draft had it: all its paragraphs (a row's
+    // cells, the letterhead's lines).
+    let mut whole: HashMap<&str, String> = HashMap::new();
+    for p in &walk.paragraphs {
+        if let Some(bookmark) = &p.bookmark {
+            let text = whole.entry(bookmark).or_default();
+            text.push(' ');
+            text.push_str(&p.original);
+        }
+    }
+    let draft_of = |at: usize| {
+        let p = &walk.paragraphs[at];
+        let text = p.bookmark.as_deref().and_then(|b| whole.get(b));
+        tidy(text.unwrap_or(&p.original))
+    };
     let place_of = |at: Option<usize>| -> Place {
         let Some(p) = at.map(|at| &walk.paragraphs[at]) else {
             return Place {
@@ -408,7 +423,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Point>, Unreadable> {
     let mut points: Vec<(usize, Point)> = Vec::new();
     for comment in comments {
         let at = walk.commented.get(&comment.id).copied();
-        let draft = at.map(|at| walk.paragraphs[at].original.clone()).unwrap_or_default();
+        let draft = at.map(draft_of).unwrap_or_default();
         let anchor = walk.anchors.get(&comment.id).cloned().unwrap_or_default();
         points.push((
             at.unwrap_or(usize::MAX),
@@ -416,7 +431,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Point>, Unreadable> {
                 place: place_of(at),
                 who: comment.who,
                 date: comment.date,
-                draft: tidy(&draft),
+                draft,
                 said: Said::Comment { text: comment.text, anchor: tidy(&anchor) },
             },
         ));
@@ -429,7 +444,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Point>, Unreadable> {
                 place: place_of(Some(at)),
                 who: change.who.clone(),
                 date: change.date.clone(),
-                draft: tidy(&walk.paragraphs[at].original),
+                draft: draft_of(at),
                 said: Said::Change {
                     deleted: change.deleted.clone(),
                     inserted: change.inserted.clone(),
