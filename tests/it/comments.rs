@@ -286,7 +286,12 @@ fn a_draft_with_nothing_to_answer_exits_0_and_the_tables_are_empty() {
 /// A comment of the reviewer's, in `word/comments.xml`, anchored to the
 /// run of `words`.
 fn commented(document: &[u8], words: &str, comments: &[(&str, &str)]) -> Vec<u8> {
-    let mut xml = part(document, "word/document.xml");
+    commented_in(document, "word/document.xml", words, comments)
+}
+
+/// The same in any part: the body or the footnotes.
+fn commented_in(document: &[u8], name: &str, words: &str, comments: &[(&str, &str)]) -> Vec<u8> {
+    let mut xml = part(document, name);
     let at = xml.find(words).unwrap();
     let run = xml[..at].rfind("<w:r>").unwrap();
     let end = at + xml[at..].find("</w:r>").unwrap() + "</w:r>".len();
@@ -309,7 +314,27 @@ fn commented(document: &[u8], words: &str, comments: &[(&str, &str)]) -> Vec<u8>
     let comments_xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:comments xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">{body}</w:comments>"
     );
-    with_parts(document, &[("word/document.xml", xml), ("word/comments.xml", comments_xml)])
+    with_parts(document, &[(name, xml), ("word/comments.xml", comments_xml)])
+}
+
+#[test]
+fn a_comment_on_a_footnote_is_at_the_footnote() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = docx_of("bath-2016.yaml");
+    let note = "The reoffending rate that was available";
+    let returned = commented_in(
+        &document,
+        "word/footnotes.xml",
+        note,
+        &[("Jo Farrar", "It was published in February.")],
+    );
+    fs::write(dir.path().join("bath.docx"), returned).unwrap();
+    let out = run(dir.path(), &["comments", "bath.docx", "--diagnostic-format", "short"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "bath.docx: footnote 1: Jo Farrar: It was published in February.\n"
+    );
 }
 
 fn escape(text: &str) -> String {
