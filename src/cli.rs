@@ -57,6 +57,13 @@ pub(crate) enum Command {
     /// (English and Welsh): the same dates, counts, figures, addresses,
     /// footnotes and names.
     Pair(PairArgs),
+    /// List the comments and tracked changes of a draft returned in Word,
+    /// each at its place in the letter.
+    ///
+    /// With --findings, each is also put at its line in the findings file.
+    /// Exits 0 when there is nothing to answer, 1 when there are comments or
+    /// changes, and 2 when the document cannot be read.
+    Comments(CommentsArgs),
     /// Print a completion script for a shell, to install beside your
     /// shell's other completions (see the README).
     Completions(CompletionsArgs),
@@ -118,6 +125,46 @@ pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// Arguments of `comments`.
+#[derive(Debug, Args)]
+pub(crate) struct CommentsArgs {
+    /// The draft as it came back (.docx), with comments and tracked changes.
+    #[arg(value_name = "RETURNED")]
+    pub(crate) document: PathBuf,
+
+    /// The findings file the draft was rendered from: each comment and
+    /// change is put at the line of its paragraph there.
+    #[arg(long, value_name = "FILE", value_parser = parse_input)]
+    pub(crate) findings: Option<Input>,
+
+    /// How to write them.
+    #[arg(long, value_enum, default_value_t = CommentsFormat::Text)]
+    pub(crate) format: CommentsFormat,
+
+    /// Where to write them; `-` (the default) writes to standard output.
+    #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
+    pub(crate) output: Option<Output>,
+
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+/// How `comments` writes what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CommentsFormat {
+    /// One diagnostic each, in the --diagnostic-format
+    /// (short: FILE:LINE:COL: PLACE: WHO: TEXT).
+    Text,
+    /// The factual accuracy response table as an accessible web page.
+    Html,
+    /// The response table as CSV, for a spreadsheet.
+    Csv,
+    /// The points as JSON, for scripts.
+    Json,
+    /// The response table as a Word document (needs -o).
+    Docx,
 }
 
 /// Arguments of `preflight`.

@@ -15,6 +15,7 @@ use hmip_letter::report::DiagnosticFormat;
 use crate::cli::Command;
 
 mod check;
+mod comments;
 mod completions;
 mod diff;
 mod init;
@@ -50,7 +51,8 @@ pub(crate) enum Outcome {
     Success,
     /// 1: errors were reported; for `diff`, the letters differ.
     Failure,
-    /// 2: `diff` could not compare the letters.
+    /// 2: `diff` could not compare the letters; `comments` could not read
+    /// the document.
     Trouble,
 }
 
@@ -69,6 +71,7 @@ pub(crate) fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap
         Command::Init(args) => Ok(init::run(args, sink)),
         Command::Watch(args) => watch::run(args, sink),
         Command::Diff(args) => return diff::run(args, sink),
+        Command::Comments(args) => return comments::run(args, sink),
         Command::Preflight(args) => preflight::run(args, sink),
         Command::Pair(args) => pair::run(args, sink),
         Command::Completions(args) => Ok(completions::completions(args, sink)),

@@ -20,12 +20,15 @@ use minijinja::value::{Object, ObjectRepr, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior};
 
 use crate::error::Diagnostic;
-use crate::format::{html, typst};
+use crate::format::{html, typst, word};
 use crate::letter::{Letter, Text};
 use crate::templates::Templates;
 
 /// The auto-escape mode of Typst templates.
 const TYPST: &str = "typst";
+
+/// The auto-escape mode of Word templates (`word/document.xml`).
+const WORD: &str = "word";
 
 /// Enough for any letter many times over; stops a template that loops forever.
 const FUEL: u64 = 50_000_000;
@@ -41,6 +44,8 @@ pub(crate) fn environment(templates: Arc<Templates>) -> Environment<'static> {
         let name = name.strip_suffix(".j2").unwrap_or(name);
         if name.ends_with(".typ") {
             AutoEscape::Custom(TYPST.into())
+        } else if name.ends_with(".docx") {
+            AutoEscape::Custom(WORD.into())
         } else if name.ends_with(".html") {
             AutoEscape::Html
         } else {
@@ -52,6 +57,10 @@ pub(crate) fn environment(templates: Arc<Templates>) -> Environment<'static> {
         Ok(Value::from_safe_string(typst_code(&value)?))
     });
     env.add_filter("data_uri", data_uri);
+    env.add_filter("xml", |value: Value| -> Result<Value, minijinja::Error> {
+        Ok(Value::from_safe_string(word::escape(&plain_value(&value)?)))
+    });
+    env.add_filter("docx_extent", docx_extent);
     env
 }
 
@@ -63,6 +72,7 @@ fn format_value(
 ) -> Result<(), minijinja::Error> {
     let writer: fn(&Text) -> String = match state.auto_escape() {
         AutoEscape::Custom(name) if name == TYPST => |t| typst::inline(&t.runs),
+        AutoEscape::Custom(name) if name == WORD => |t| word::inline(&t.runs),
         AutoEscape::Html => |t| html::inline(&t.runs),
         _ => return minijinja::escape_formatter(out, state, value),
     };
@@ -101,6 +111,21 @@ fn data_uri(logo: Value) -> Result<Value, minijinja::Error> {
     };
     let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
     Ok(Value::from_safe_string(format!("data:{mime};base64,{encoded}")))
+}
+
+/// The logo's size in a Word document, as the attributes of
+/// `wp:extent`: as high as in the PDF, as wide as its shape says.
+fn docx_extent(logo: Value) -> Result<Value, minijinja::Error> {
+    let mime = logo.get_attr("mime")?;
+    let bytes = logo.get_attr("bytes")?;
+    let (Some(mime), Some(bytes)) = (mime.as_str(), bytes.as_bytes()) else {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            "docx_extent needs the letter's logo, with its mime and bytes",
+        ));
+    };
+    let (cx, cy) = word::logo_extent(mime, bytes);
+    Ok(Value::from_safe_string(format!("cx=\"{cx}\" cy=\"{cy}\"")))
 }
 
 /// A value as a Typst code literal: string, number, bool, none, array, dict.

@@ -14,7 +14,9 @@
 //! [`Pipeline`] (`pipeline.rs`) holds what a run shares between letters
 //! and runs the stages; which writer and export a format takes is its row
 //! of [`format::FORMATS`]. Beside the letter: `batch/` (many letters over
-//! worker processes), `diff/` (what a reader would see change), `pair/`
+//! worker processes), `diff/` (what a reader would see change), `docx/`
+//! (the Word document of the factual accuracy check, and the comments that
+//! come back in it), `pair/`
 //! (an English and a Welsh letter carry the same facts), `preflight/`
 //! (personal data and house style before publishing). `output.rs` writes
 //! files so that no reader sees half of one, `report.rs` prints
@@ -26,6 +28,7 @@ mod check;
 mod compose;
 mod dates;
 pub mod diff;
+pub mod docx;
 pub mod error;
 mod fields;
 mod fonts;

@@ -14,13 +14,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use typst::foundations::{Bytes, Datetime};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfStandard;
 
 use crate::compose::Extras;
+use crate::docx::package::{self, REFERENCE, Reference};
 use crate::error::{Diagnostic, Error, SourceFile};
 use crate::format::{Export, Format, Writer};
 use crate::letter::Letter;
@@ -58,7 +59,7 @@ impl Setup {
             }));
         };
         if let Some(dir) = &self.templates {
-            of(dir, crate::templates::TEXT_EXTENSIONS, &mut files);
+            of(dir, crate::templates::EXTENSIONS, &mut files);
         }
         for dir in &self.font_paths {
             of(dir, crate::fonts::EXTENSIONS, &mut files);
@@ -121,6 +122,9 @@ pub struct Pipeline {
     organisation: Organisation,
     words: BTreeMap<String, Words>,
     shared: Shared,
+    /// The styles of Word letters, read from `reference.docx` when the
+    /// first one is written.
+    reference: OnceLock<Result<Reference, Diagnostic>>,
 }
 
 /// A letter's Typst source and what its World serves besides the
@@ -174,7 +178,7 @@ impl Pipeline {
         let fonts = fonts::Fonts::with_paths(&setup.font_paths)?;
         let shared = Shared::new(&templates, fonts);
         let env = layout::environment(templates.clone());
-        Ok(Self { templates, env, organisation, words, shared })
+        Ok(Self { templates, env, organisation, words, shared, reference: OnceLock::new() })
     }
 
     /// Parses and checks a findings file, and reads the files it names.
@@ -320,6 +324,11 @@ impl Pipeline {
         if row.export == Export::Source {
             return Ok(Exported { files: vec![written.into_bytes()], pages: 0, warnings });
         }
+        if row.export == Export::Docx {
+            let parts = package::letter_parts(&letter, written, self.logo_png(&letter)?);
+            let document = package::assemble(&parts, self.reference()?)?;
+            return Ok(Exported { files: vec![document], pages: 0, warnings });
+        }
         let prepared = prepared(loaded, &letter, written);
         let world = self.world(&prepared);
         let typeset = self.typeset(&world)?;
@@ -327,11 +336,50 @@ impl Pipeline {
         let pages = typeset.document.pages().len();
         let files = match row.export {
             Export::Pages => typeset::png(&typeset.document, options.ppi)?,
-            Export::Pdf | Export::Source => {
+            Export::Pdf | Export::Source | Export::Docx => {
                 vec![self.pdf(&world, &prepared, &typeset.document, options)?]
             }
         };
         Ok(Exported { files, pages, warnings })
+    }
+
+    /// The reference document of Word letters, read once.
+    pub(crate) fn reference(&self) -> Result<&Reference, Error> {
+        let read = || {
+            let file = self.templates.get(REFERENCE).ok_or_else(|| {
+                Diagnostic::error(format!("the template files have no {REFERENCE}"))
+            })?;
+            let name = match &self.templates.source(REFERENCE) {
+                Some(source) => source.name.clone(),
+                None => REFERENCE.to_string(),
+            };
+            Reference::read(&name, &file.bytes)
+        };
+        self.reference.get_or_init(read).as_ref().map_err(|d| Error::from(d.clone()))
+    }
+
+    /// A Word letter's SVG logo as a PNG, for the Word versions and other
+    /// programs that cannot show SVG (the document carries both). Drawn by
+    /// Typst, as high as the letter prints it, at 300 pixels an inch.
+    fn logo_png(&self, letter: &Letter) -> Result<Option<Vec<u8>>, Error> {
+        let Some(logo) = &letter.letterhead.logo else { return Ok(None) };
+        if logo.mime != "image/svg+xml" {
+            return Ok(None);
+        }
+        let source = format!(
+            "#set page(width: auto, height: auto, margin: 0pt, fill: none)\n#image({}, height: 1.5cm)\n",
+            crate::format::typst::string_literal(&logo.path)
+        );
+        let prepared = Prepared {
+            source: SourceFile::new("logo.typ (generated)", source),
+            files: vec![(logo.path.clone(), Bytes::new(logo.bytes.to_vec()))],
+            // The drawing uses no date.
+            today: Datetime::from_ymd(2000, 1, 1).expect("a calendar date"),
+            ident: String::new(),
+        };
+        let world = self.world(&prepared);
+        let typeset = self.typeset(&world)?;
+        Ok(typeset::png(&typeset.document, 300.0)?.into_iter().next())
     }
 
     /// Reads, checks and exports one findings file.

@@ -1,7 +1,8 @@
 //! The template files: embedded in the binary, overridden file by file.
 //!
 //! The letter templates (`sqs.typ.j2` for the PDF, `sqs.html.j2` for the web
-//! page), the layout (`style.typ`), the words of each language
+//! page, `sqs.docx.j2` for the body of the Word document, whose styles come
+//! from `reference.docx`), the layout (`style.typ`), the words of each language
 //! (`words/en.yaml`, `words/cy.yaml`), the organisation data
 //! (`organisation.yaml`) and the rules of `preflight` (`preflight.yaml`) ship
 //! inside the binary, so the tool works with nothing beside it.
@@ -58,11 +59,21 @@ const EMBEDDED: &[(&str, &str)] = &[
     (ORGANISATION, include_str!("../templates/organisation.yaml")),
     (STARTER, include_str!("../templates/starter.yaml")),
     (PREFLIGHT, include_str!("../templates/preflight.yaml")),
+    ("sqs.docx.j2", include_str!("../templates/sqs.docx.j2")),
 ];
+
+/// The template files that are not text: the reference document whose
+/// styles a Word letter takes.
+const EMBEDDED_BINARY: &[(&str, &[u8])] =
+    &[(crate::docx::REFERENCE, include_bytes!("../templates/reference.docx"))];
 
 /// The extensions of template files that are text: templates, layout,
 /// words, organisation and preflight rules.
 pub(crate) const TEXT_EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml"];
+
+/// The extensions of every template file a run reads: the text ones and
+/// the reference document of Word letters.
+pub(crate) const EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml", "docx"];
 
 /// No template file is anywhere near this; a bigger one is a mistake.
 const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
@@ -85,6 +96,10 @@ impl Templates {
                 };
                 (name.to_string(), file)
             })
+            .chain(EMBEDDED_BINARY.iter().map(|(name, bytes)| {
+                let file = TemplateFile { bytes: Arc::new(bytes.to_vec()), source: None };
+                (name.to_string(), file)
+            }))
             .collect();
         Self { files }
     }

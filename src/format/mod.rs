@@ -12,6 +12,7 @@
 
 pub mod html;
 pub mod typst;
+pub mod word;
 
 /// What writes a letter: a template language, its escaping and its
 /// writer of inline runs.
@@ -21,6 +22,9 @@ pub enum Writer {
     Typst,
     /// HTML (`NAME.html.j2`), every text HTML-escaped.
     Html,
+    /// WordprocessingML (`NAME.docx.j2`, the body of a Word document),
+    /// every text in escaped Word runs.
+    Word,
 }
 
 impl Writer {
@@ -30,6 +34,7 @@ impl Writer {
         match self {
             Writer::Typst => ".typ.j2",
             Writer::Html => ".html.j2",
+            Writer::Word => ".docx.j2",
         }
     }
 }
@@ -43,6 +48,9 @@ pub enum Export {
     Pdf,
     /// Typeset by Typst, as one PNG image a page (`OUT-1.png`, ...).
     Pages,
+    /// Packaged as a Word document: the written body with the styles of
+    /// `reference.docx`, the footnotes, headers, links and logo.
+    Docx,
 }
 
 /// One row of the table: a format and everything that depends on it.
@@ -105,6 +113,13 @@ formats! {
         help: "The generated Typst source, to see what was typeset",
         writer: Typst,
         export: Source,
+    }
+    /// The letter as a Word document, for the factual accuracy check.
+    Docx {
+        name: "docx",
+        help: "The letter as an accessible Word document, for the factual accuracy check",
+        writer: Word,
+        export: Docx,
     }
     /// One PNG image per page.
     Png {

@@ -476,7 +476,7 @@ fn a_filled_in_starter_renders() {
 }
 
 /// The subcommands a user can run.
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "render",
     "check",
     "schema",
@@ -485,6 +485,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "diff",
     "preflight",
     "pair",
+    "comments",
     "completions",
     "man",
     "help",
@@ -500,7 +501,7 @@ fn every_subcommands_help_says_what_it_does() {
         assert!(top.contains(&format!("  {sub}")), "--help does not list {sub}:\n{top}");
     }
     assert!(!top.contains("worker"), "the hidden worker command is not listed");
-    for sub in &SUBCOMMANDS[..10] {
+    for sub in &SUBCOMMANDS[..11] {
         let out = run(dir.path(), &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
         let help = String::from_utf8(out.stdout).unwrap();

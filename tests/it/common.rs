@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, LazyLock};
 
+use hmip_letter::letter::Letter;
 use hmip_letter::{Exported, Pipeline, Setup, SourceFile, load};
 
 /// The project's root folder.
@@ -183,4 +184,37 @@ pub(crate) fn runs(program: &str, args: &[&str]) -> bool {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// The words of the PDF a reader reads as the letter: without running
+/// headers, page numbers, list bullets, and the footnotes at the foot of
+/// each page (compared separately).
+pub(crate) fn pdf_words(pdf: &[u8], letter: &Letter) -> String {
+    letter_words(&pdf_text(pdf), letter)
+}
+
+/// The words of a PDF's text (from any extractor) a reader reads as the
+/// letter, as [`pdf_words`] has them.
+pub(crate) fn letter_words(pdf_text: &str, letter: &Letter) -> String {
+    let [before, between, after] = &letter.furniture.page;
+    let short_title = squeeze(&letter.meta.short_title.to_plain());
+    let mut text: String = pdf_text
+        .lines()
+        .filter(|line| {
+            let l = squeeze(line);
+            let page_number = l.starts_with(&squeeze(before))
+                && l.contains(&squeeze(between))
+                && l.ends_with(&squeeze(after))
+                && l.chars().any(|c| c.is_ascii_digit());
+            // The draft mark across a draft's pages is text too.
+            !page_number && l != short_title && l != squeeze(&letter.furniture.draft_mark)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('•', " ");
+    for note in &letter.footnotes {
+        let printed = format!("{}{}", note.number, squeeze(&note.text.to_plain()));
+        text = squeeze(&text).replacen(&printed, "", 1);
+    }
+    text
 }

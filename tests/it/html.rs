@@ -33,33 +33,6 @@ fn page_words(page: &Html) -> String {
     text
 }
 
-/// The words of the PDF a reader reads as the letter: without running
-/// headers, page numbers, list bullets, and the footnotes at the foot of
-/// each page (compared separately).
-fn pdf_words(pdf: &[u8], letter: &Letter) -> String {
-    let [before, between, after] = &letter.furniture.page;
-    let short_title = squeeze(&letter.meta.short_title.to_plain());
-    let mut text: String = pdf_text(pdf)
-        .lines()
-        .filter(|line| {
-            let l = squeeze(line);
-            let page_number = l.starts_with(&squeeze(before))
-                && l.contains(&squeeze(between))
-                && l.ends_with(&squeeze(after))
-                && l.chars().any(|c| c.is_ascii_digit());
-            // The draft mark across a draft's pages is text too.
-            !page_number && l != short_title && l != squeeze(&letter.furniture.draft_mark)
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('•', " ");
-    for note in &letter.footnotes {
-        let printed = format!("{}{}", note.number, squeeze(&note.text.to_plain()));
-        text = squeeze(&text).replacen(&printed, "", 1);
-    }
-    text
-}
-
 #[test]
 fn the_page_and_the_pdf_say_the_same_words() {
     for name in fixture_names() {
@@ -253,7 +226,7 @@ fn one_snapshot_of_each_page() {
 }
 
 /// Pieces that mean something in HTML, Markdown or templates.
-fn html_awkward() -> impl Strategy<Value = String> {
+pub(crate) fn html_awkward() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("<"),
         Just(">"),

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use crate::common::*;
 
 /// Pieces that mean something in Typst, minijinja, Markdown or YAML.
-fn awkward() -> impl Strategy<Value = String> {
+pub(crate) fn awkward() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("#"),
         Just("$"),
@@ -84,7 +84,7 @@ fn paragraph() -> impl Strategy<Value = String> {
         .prop_filter("no email links", |s| !has_email_autolink(s))
 }
 
-fn has_email_autolink(s: &str) -> bool {
+pub(crate) fn has_email_autolink(s: &str) -> bool {
     s.split('<').skip(1).any(|rest| {
         rest.split_once('>')
             .is_some_and(|(inside, _)| inside.contains('@') && !inside.contains(' '))

@@ -5,6 +5,7 @@
 
 mod batch;
 mod cli;
+mod comments;
 mod common;
 mod diff;
 mod errors;
@@ -18,3 +19,4 @@ mod safety;
 mod snapshots;
 mod watch;
 mod welsh;
+mod word;
