@@ -16,7 +16,8 @@
 //! of [`format::FORMATS`]. Beside the letter: `batch/` (many letters over
 //! worker processes), `diff/` (what a reader would see change), `pair/`
 //! (an English and a Welsh letter carry the same facts), `preflight/`
-//! (personal data and house style before publishing). `output.rs` writes
+//! (personal data and house style before publishing), `import/` (a
+//! published letter read back into findings). `output.rs` writes
 //! files so that no reader sees half of one, `report.rs` prints
 //! diagnostics, `error.rs` is the one error type. Nothing here prints but
 //! `report.rs`, called by the binary.
@@ -30,6 +31,7 @@ pub mod error;
 mod fields;
 mod fonts;
 pub mod format;
+pub mod import;
 mod layout;
 pub mod letter;
 pub mod load;
