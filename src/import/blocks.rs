@@ -59,15 +59,27 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
     // The page and baseline of the last line kept.
     let mut last: Option<(usize, f32, f32)> = None;
     let mut last_heading = false;
+    // Where the text of the last item or numbered paragraph starts.
+    let mut item_indent = 0i64;
+    // A blank line ends a paragraph, unless a page break comes before the
+    // next line: a paragraph goes on over the page.
+    let mut blank_after: Option<usize> = None;
+    let mut last_page = 0usize;
     for line in lines {
         if line.is_blank() {
-            open = false;
-            row_value_indent = None;
+            blank_after.get_or_insert(last_page);
             continue;
         }
         if furniture(line) {
             continue;
         }
+        if let Some(page) = blank_after.take()
+            && page == line.at.page
+        {
+            open = false;
+            row_value_indent = None;
+        }
+        last_page = line.at.page;
         if line.note {
             notes.push(line.clone());
             continue;
@@ -127,7 +139,26 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
             continue;
         }
         row_value_indent = None;
+        // A mark or number on a line of its own: its text is the next line.
+        if let Some(last) = out.last_mut()
+            && last.text.is_empty()
+            && !matches!(last.kind, Kind::Para)
+        {
+            last.text = text;
+            open = true;
+            continue;
+        }
         let mut kind = None;
+        if is_bullet(&text.to_plain()) {
+            out.push(Block {
+                at: line.at,
+                kind: Kind::Item,
+                text: Text::default(),
+                small: line.small,
+            });
+            open = false;
+            continue;
+        }
         if let Some(rest) = strip_bullet(&mut text) {
             kind = Some(Kind::Item);
             text = rest;
@@ -142,6 +173,14 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
             Some(kind) => {
                 out.push(Block { at: line.at, kind, text, small: line.small });
                 open = true;
+                item_indent = item_text_indent(line);
+            }
+            // A line left of an item's text is not the item's.
+            None if open
+                && out.last().is_some_and(|b| !matches!(b.kind, Kind::Para | Kind::Row(_)))
+                && line.cells.first().is_some_and(|c| c.indent + 1 < item_indent) =>
+            {
+                out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
             }
             None if open => {
                 if let Some(last) = out.last_mut() {
@@ -165,6 +204,21 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
         out.extend(found);
     }
     out
+}
+
+/// Where the text of an item's first line starts: its second cell (after
+/// a mark in a column of its own), or its first.
+fn item_text_indent(line: &Line) -> i64 {
+    match line.cells.as_slice() {
+        [_, text, ..] => text.indent,
+        [only] => {
+            // "1.1. Text" or "• Text" in one cell: the text is past the mark.
+            let plain = only.text.to_plain();
+            let mark = plain.split(' ').next().map_or(0, |m| m.chars().count() + 1);
+            if only.indent < 1000 { only.indent + mark as i64 } else { only.indent }
+        }
+        [] => 0,
+    }
 }
 
 /// Whether every word of a text is bold.

@@ -94,6 +94,43 @@ impl<'a> Patterns<'a> {
         Some(found)
     }
 
+    /// What a phrase's slots match in `text`, its paragraphs read as one
+    /// run of words: for a text export that does not show where one
+    /// paragraph ends and the next begins.
+    pub(crate) fn joined(&self, phrase: Phrase, text: &str) -> Option<Found> {
+        // Each use of a slot numbered across the paragraphs, so no group
+        // name repeats.
+        let uses = std::cell::RefCell::new(BTreeMap::<Slot, usize>::new());
+        let slot = |slot: Slot, _: usize| {
+            let n = {
+                let mut uses = uses.borrow_mut();
+                let n = uses.entry(slot).or_default();
+                *n += 1;
+                *n
+            };
+            self.slot(slot, n)
+        };
+        let parts = self.words.patterns(phrase, &slot);
+        let regex = Regex::new(&format!(r"^(?:{})$", parts.join(r"\s+"))).ok()?;
+        let captures = regex.captures(text)?;
+        let mut found = Found::new();
+        for name in regex.capture_names().flatten() {
+            let Some(value) = captures.name(name) else { continue };
+            let slot_name = name.rsplit_once('_').map_or(name, |(s, _)| s);
+            let slot_name = slot_name
+                .strip_suffix(|c: char| c.is_ascii_digit())
+                .map_or(slot_name, |s| s.strip_suffix('_').unwrap_or(s));
+            let Some(slot) = Slot::from_name(slot_name) else { continue };
+            match found.get(&slot) {
+                Some(before) if before != value.as_str() => return None,
+                _ => {
+                    found.insert(slot, value.as_str().to_string());
+                }
+            }
+        }
+        Some(found)
+    }
+
     /// Whether `text` is exactly the one-line phrase.
     pub(crate) fn is(&self, phrase: Phrase, text: &str) -> bool {
         self.one(phrase, text).is_some()

@@ -246,6 +246,11 @@ impl<'a> Reader<'a> {
             self.draft.status = Val::word("draft", None);
         }
         self.header(&head);
+        if std::env::var_os("HMIP_IMPORT_DEBUG").is_some() {
+            for b in head.iter().chain(&body) {
+                eprintln!("{:?} {:?} {}", b.at, b.kind, b.plain());
+            }
+        }
         let Some((title, body)) = body.split_first() else { return };
         let (title, body) = self.title(title, body, hints);
         let _ = title;
@@ -267,7 +272,16 @@ impl<'a> Reader<'a> {
         let mut in_letterhead = true;
         Box::new(move |line: &Line| {
             let plain = line.plain();
-            if plain == draft_mark {
+            // The draft mark, whole, or in the pieces a text export of the
+            // rotated word leaves.
+            let letters: String = plain.chars().filter(|c| !c.is_whitespace()).collect();
+            if !letters.is_empty()
+                && (plain == draft_mark
+                    || (line.cells.len() == 1
+                        && letters.len() < draft_mark.len()
+                        && draft_mark.contains(&letters)
+                        && letters.chars().all(char::is_uppercase)))
+            {
                 draft.set(true);
                 return true;
             }
@@ -331,7 +345,20 @@ impl<'a> Reader<'a> {
             label(Phrase::PublicationDate),
         );
         let mut rows: Vec<(String, Block)> = Vec::new();
+        let labels = [&to, &copy, &from, &date];
+        // A plain export writes the labels' column first, then the values'.
+        let label_run = head
+            .iter()
+            .take_while(|b| b.kind == Kind::Para && labels.contains(&&b.plain()))
+            .count();
         let mut i = 0;
+        if label_run > 1 {
+            let values = self.header_values(&head[label_run..], label_run, &copy, &date);
+            for (label, value) in head[..label_run].iter().zip(values) {
+                rows.push((label.plain(), value));
+            }
+            i = head.len();
+        }
         while i < head.len() {
             let block = &head[i];
             match &block.kind {
@@ -408,6 +435,27 @@ impl<'a> Reader<'a> {
         self.patterns.known.insert(Slot::PublicationsName, org.publications.name.clone());
         self.patterns.known.insert(Slot::PublicationsEmail, org.publications.email.clone());
         self.patterns.known.insert(Slot::PublicationsPhone, org.publications.phone.clone());
+    }
+
+    /// The values of a column of header labels, in their order: the copy
+    /// row and the date by their words, a line that is neither a person
+    /// ("name, role") nor those the rest of the value before it.
+    fn header_values(&self, blocks: &[Block], labels: usize, copy: &str, date: &str) -> Vec<Block> {
+        let _ = (copy, date);
+        let mut values: Vec<Block> = Vec::new();
+        for block in blocks {
+            let plain = block.plain();
+            let own = plain.contains(", ")
+                || self.patterns.is(Phrase::SeeCopyList, &plain)
+                || parse_date(&plain, &self.words.months).is_some()
+                || values.is_empty();
+            match values.last_mut() {
+                Some(last) if !own => super::lines::join(&mut last.text, block.text.clone()),
+                _ => values.push(block.clone()),
+            }
+        }
+        values.truncate(labels);
+        values
     }
 
     fn person(&mut self, value: &Block) -> PersonDraft {
@@ -617,7 +665,11 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        match self.patterns.all(Phrase::Intro, &texts) {
+        let found = self
+            .patterns
+            .all(Phrase::Intro, &texts)
+            .or_else(|| self.patterns.joined(Phrase::Intro, &texts.join(" ")));
+        match found {
             Some(found) => self.fieldwork(found.get(&Slot::Fieldwork), at, false),
             None => {
                 let own: Vec<Val> = paras.iter().map(|b| self.text_of(b)).collect();
@@ -662,7 +714,11 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        match self.patterns.all(Phrase::Context, &texts) {
+        let found = self
+            .patterns
+            .all(Phrase::Context, &texts)
+            .or_else(|| self.patterns.joined(Phrase::Context, &texts.join(" ")));
+        match found {
             Some(found) => self.inspection(&found, at),
             None => {
                 let own: Vec<Val> = paras.iter().map(|b| self.text_of(b)).collect();
@@ -765,7 +821,11 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        match self.patterns.all(Phrase::Closing, &texts) {
+        let found = self
+            .patterns
+            .all(Phrase::Closing, &texts)
+            .or_else(|| self.patterns.joined(Phrase::Closing, &texts.join(" ")));
+        match found {
             Some(found) => self.lead(&found, at),
             None => {
                 let own: Vec<Val> = paras.iter().map(|b| self.text_of(b)).collect();

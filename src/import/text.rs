@@ -24,7 +24,43 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
             out.push(Line { at, cells, ..Line::default() });
         }
     }
+    if !marked {
+        mark_paragraph_ends(&mut out);
+    }
     out
+}
+
+/// Marks where a paragraph ends in a plain export, which leaves no blank
+/// line between paragraphs: the layout wraps a line only when the next
+/// word does not fit, so a line followed by a word that would have fitted
+/// ended its paragraph. Widths are counted in characters, so "would have
+/// fitted" allows a tenth for the proportional font.
+fn mark_paragraph_ends(lines: &mut [Line]) {
+    let right = |line: &Line| {
+        line.cells.last().map_or(0, |c| c.indent as usize + c.text.to_plain().chars().count())
+    };
+    let mut widest: std::collections::BTreeMap<usize, usize> = Default::default();
+    // The widest line of text set from the left margin (the letterhead is
+    // set from the right).
+    for line in lines.iter().filter(|l| l.cells.first().is_some_and(|c| c.indent < 12)) {
+        let w = widest.entry(line.at.page).or_default();
+        *w = (*w).max(right(line));
+    }
+    for i in 1..lines.len() {
+        let (before, after) = lines.split_at_mut(i);
+        let (a, b) = (&before[i - 1], &mut after[0]);
+        if a.is_blank() || b.is_blank() || a.at.page != b.at.page {
+            continue;
+        }
+        let width = widest.get(&a.at.page).copied().unwrap_or(0) as f32;
+        let first_word = b
+            .cells
+            .first()
+            .map_or(0, |c| c.text.to_plain().split(' ').next().unwrap_or("").chars().count());
+        if ((right(a) + 1 + first_word) as f32) < 0.9 * width {
+            b.gap_before = true;
+        }
+    }
 }
 
 /// Whether the text is the marked-up export: its header labels are in
