@@ -232,13 +232,13 @@ fn is_strong(text: &Text) -> bool {
 }
 
 fn is_bullet(text: &str) -> bool {
-    matches!(text, "•" | "-" | "‣" | "◦" | "▪")
+    matches!(text, "•" | "‣" | "◦" | "▪")
 }
 
 /// The text after a list mark ("- ", "• "), if it starts with one.
 fn strip_bullet(text: &mut Text) -> Option<Text> {
     let plain = text.to_plain();
-    let mark = ["• ", "- ", "‣ ", "◦ ", "▪ "].iter().find(|m| plain.starts_with(**m))?;
+    let mark = ["• ", "‣ ", "◦ ", "▪ "].iter().find(|m| plain.starts_with(**m))?;
     Some(strip_prefix(text, mark.len()))
 }
 

@@ -20,7 +20,12 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
     for (p, page) in text.split('\u{c}').enumerate() {
         for (l, raw) in page.lines().enumerate() {
             let at = Place { page: p + 1, line: l + 1 };
-            let cells = cells(raw, marked);
+            // The marked-up export's list mark is the findings' own "- ".
+            let raw = match raw.strip_prefix("- ") {
+                Some(rest) if marked => format!("• {rest}"),
+                _ => raw.to_string(),
+            };
+            let cells = cells(&raw, marked);
             out.push(Line { at, cells, ..Line::default() });
         }
     }

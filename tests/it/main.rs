@@ -9,6 +9,7 @@ mod common;
 mod diff;
 mod errors;
 mod html;
+mod import;
 mod letters;
 mod literal_text;
 mod pair;
