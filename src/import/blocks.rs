@@ -46,7 +46,11 @@ impl Block {
 }
 
 /// The blocks of lines, leaving out those `furniture` says are the page's.
-pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -> Vec<Block> {
+pub(crate) fn blocks(
+    lines: &[Line],
+    furniture: &mut dyn FnMut(&Line) -> bool,
+    heading: &dyn Fn(&str) -> bool,
+) -> Vec<Block> {
     #[allow(clippy::unwrap_used)] // a constant pattern
     let number = Regex::new(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
     let mut out: Vec<Block> = Vec::new();
@@ -84,7 +88,19 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
             notes.push(line.clone());
             continue;
         }
-        if line.gap_before {
+        // Where a plain export's line would have fitted on the line before,
+        // a paragraph ended; but a numbered paragraph only ends at the next
+        // number or heading, since its lines are narrower than the page.
+        // A line set at an item's text column goes on with the item.
+        let at_item_column = item_indent > 0
+            && line.cells.first().is_some_and(|c| c.indent == item_indent)
+            && out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_) | Kind::Item));
+        if line.gap_before
+            && !at_item_column
+            && (line.note
+                || !out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_)))
+                || line.baseline.is_some())
+        {
             open = false;
         }
         if let Some((y, size)) = line.baseline {
@@ -125,6 +141,13 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
         let mut text = tidy(&text);
         // A line all in bold is a heading: a block of its own, or of the
         // bold lines it wraps over.
+        let plain_text = text.to_plain();
+        if heading(&plain_text) {
+            out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
+            open = false;
+            last_heading = false;
+            continue;
+        }
         let heading = is_strong(&text);
         if heading != last_heading {
             open = false;
@@ -197,6 +220,7 @@ pub(crate) fn blocks(lines: &[Line], furniture: &mut dyn FnMut(&Line) -> bool) -
         let mut found = blocks(
             &notes.into_iter().map(|l| Line { note: false, ..l }).collect::<Vec<_>>(),
             &mut |_| false,
+            &|_| false,
         );
         for block in &mut found {
             block.small = true;
@@ -259,7 +283,7 @@ mod tests {
     use crate::import::text;
 
     fn kinds(text: &str) -> Vec<(Kind, String)> {
-        blocks(&text::lines(text), &mut |_| false)
+        blocks(&text::lines(text), &mut |_| false, &|_| false)
             .into_iter()
             .map(|b| (b.kind.clone(), b.plain()))
             .collect()

@@ -92,7 +92,8 @@ pub(crate) fn passages(
     let reader = Reader::new("", words, organisation);
     let seen = std::cell::Cell::new(false);
     let mut furniture = reader.furniture(&seen);
-    let blocks = blocks::blocks(lines, &mut *furniture);
+    let heading = reader.heading_test();
+    let blocks = blocks::blocks(lines, &mut *furniture, &heading);
     blocks
         .iter()
         .map(|b| {
@@ -238,8 +239,9 @@ impl<'a> Reader<'a> {
                 rest.push(line.clone());
             }
         }
-        let head = blocks::blocks(&pre, &mut *is_furniture);
-        let body = blocks::blocks(&rest, &mut *is_furniture);
+        let heading = self.heading_test();
+        let head = blocks::blocks(&pre, &mut *is_furniture, &|_| false);
+        let body = blocks::blocks(&rest, &mut *is_furniture, &heading);
         drop(is_furniture);
         self.draft_seen = seen.get();
         if self.draft_seen {
@@ -296,6 +298,35 @@ impl<'a> Reader<'a> {
             }
             false
         })
+    }
+
+    /// The test of a line that is a heading the tool writes (a section's,
+    /// or a commentary area's "N. Heading"): a block of its own.
+    fn heading_test(&self) -> impl Fn(&str) -> bool + use<> {
+        let any = |s: Slot, n: usize| format!("(?P<{}_{n}>.+?)", s.name());
+        let mut patterns: Vec<Regex> = Vec::new();
+        for phrase in [
+            Phrase::ContextHeading,
+            Phrase::SummaryHeading,
+            Phrase::CommentaryHeading,
+            Phrase::OperationalManagementHeading,
+            Phrase::StrengthsHeading,
+            Phrase::ImprovementsHeading,
+            Phrase::CopyListHeading,
+        ] {
+            for p in self.words.patterns(phrase, &any) {
+                if let Ok(r) = Regex::new(&format!("^(?:{p})$")) {
+                    patterns.push(r);
+                }
+            }
+        }
+        if let Ok(r) = Regex::new(r"^\d+\.\s+\S") {
+            patterns.push(r);
+        }
+        move |text: &str| {
+            let text = squeeze(text);
+            patterns.iter().any(|r| r.is_match(&text))
+        }
     }
 
     /// Page furniture as patterns: "Page N of M" and the running header.
@@ -481,12 +512,21 @@ impl<'a> Reader<'a> {
         let mut title = title.clone();
         let mut body = body.to_vec();
         let mut found = self.patterns.one(Phrase::Title, &title.plain());
-        if found.is_none()
-            && let Some(next) = body.first()
-        {
+        // A title wrapped over two lines, which a text export may give as
+        // two paragraphs: the second line is the title's when the title
+        // does not read without it, or when the commentary's heading names
+        // the area as the two lines do.
+        if let Some(next) = body.first() {
             let joined = format!("{} {}", title.plain(), next.plain());
-            found = self.patterns.one(Phrase::Title, &joined);
-            if found.is_some() {
+            let whole = self.patterns.one(Phrase::Title, &joined);
+            let named_so = |found: &Found| {
+                let Some(in_area) = found.get(&Slot::InArea) else { return false };
+                let mut patterns = Patterns::new(self.words);
+                patterns.known.insert(Slot::InArea, in_area.clone());
+                body.iter().any(|b| patterns.is(Phrase::CommentaryHeading, &b.plain()))
+            };
+            if whole.as_ref().is_some_and(|w| found.is_none() || named_so(w)) {
+                found = whole;
                 title.text = Text::plain(joined);
                 body.remove(0);
             }
@@ -886,7 +926,33 @@ impl<'a> Reader<'a> {
         let separator =
             self.words.plain(Phrase::NameSeparator, &Default::default()).unwrap_or_default();
         let mut rows = Vec::new();
-        for block in blocks {
+        // A plain export gives the roles' column, then the names'.
+        let paras: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Para && !b.small && !self.is_small_print(b))
+            .collect();
+        let blocks: Vec<Block> = if blocks.iter().all(|b| !matches!(b.kind, Kind::Row(_)))
+            && !paras.is_empty()
+            && paras.len() % 2 == 0
+        {
+            let half = paras.len() / 2;
+            let mut paired: Vec<Block> = (0..half)
+                .map(|i| Block {
+                    kind: Kind::Row(paras[i].text.clone()),
+                    ..paras[half + i].clone()
+                })
+                .collect();
+            paired.extend(
+                blocks
+                    .iter()
+                    .filter(|b| b.kind != Kind::Para || b.small || self.is_small_print(b))
+                    .cloned(),
+            );
+            paired
+        } else {
+            blocks.to_vec()
+        };
+        for block in &blocks {
             match &block.kind {
                 Kind::Row(label) => {
                     let role = {

@@ -39,7 +39,7 @@ pub(crate) fn lines(text: &str) -> Vec<Line> {
 /// line between paragraphs: the layout wraps a line only when the next
 /// word does not fit, so a line followed by a word that would have fitted
 /// ended its paragraph. Widths are counted in characters, so "would have
-/// fitted" allows a tenth for the proportional font.
+/// fitted" allows 15% for the proportional font.
 fn mark_paragraph_ends(lines: &mut [Line]) {
     let right = |line: &Line| {
         line.cells.last().map_or(0, |c| c.indent as usize + c.text.to_plain().chars().count())
@@ -62,7 +62,7 @@ fn mark_paragraph_ends(lines: &mut [Line]) {
             .cells
             .first()
             .map_or(0, |c| c.text.to_plain().split(' ').next().unwrap_or("").chars().count());
-        if ((right(a) + 1 + first_word) as f32) < 0.9 * width {
+        if ((right(a) + 1 + first_word) as f32) < 0.85 * width {
             b.gap_before = true;
         }
     }
