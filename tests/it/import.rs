@@ -180,8 +180,11 @@ fn text_exports_give_the_facts_of_the_letter() {
             let fixture = std::fs::read_to_string(fixture(name)).unwrap();
             let want = yaml_value(&fixture);
             let got = yaml_value(&imported.yaml);
+            // A Welsh letter names the area only mutated ("yng Nghaerdydd"):
+            // its own name is in the PDF's keywords, not in its text.
+            let area = if want.pointer("/area_in").is_some() { "/area_in" } else { "/area" };
             for key in [
-                "/area",
+                area,
                 "/published",
                 "/to/name",
                 "/to/role",
