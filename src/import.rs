@@ -79,9 +79,17 @@ pub(crate) fn import(
         .into_iter()
         .map(|(at, message)| {
             let is_error = !message.starts_with("could not place");
+            let is_pdf = text.name.ends_with("(its text)");
+            let range = at.and_then(|at| match is_pdf {
+                true => lines.iter().position(|l| l.at == at).and_then(|i| text.line_range(i + 1)),
+                false => place_range(&text, at),
+            });
+            let message = match at {
+                Some(at) if is_pdf => format!("{message} (page {}, line {})", at.page, at.line),
+                _ => message,
+            };
             let d =
                 if is_error { Diagnostic::error(message) } else { Diagnostic::warning(message) };
-            let range = at.and_then(|at| place_range(&text, at));
             let d = d.at(&text, range.or(Some(0..0)));
             if is_error {
                 d.hint(
@@ -131,7 +139,8 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
 }
 
 /// The letter's text as problems are located in: the file itself when it
-/// is text, else the lines read, one a line, pages split by form feeds.
+/// is text, else the lines read, one a line (messages name the page and
+/// line).
 fn text_of(name: &str, bytes: &[u8], lines: &[lines::Line]) -> Arc<SourceFile> {
     if let Ok(text) = std::str::from_utf8(bytes)
         && !bytes.starts_with(b"%PDF-")
@@ -141,7 +150,7 @@ fn text_of(name: &str, bytes: &[u8], lines: &[lines::Line]) -> Arc<SourceFile> {
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
         if i > 0 {
-            out.push(if l.at.page != lines[i - 1].at.page { '\u{c}' } else { '\n' });
+            out.push('\n');
         }
         out.push_str(&l.plain());
     }

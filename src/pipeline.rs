@@ -344,9 +344,7 @@ impl Pipeline {
         bytes: &[u8],
         output_name: &str,
     ) -> Result<crate::import::Imported, Error> {
-        let starter = template(&self.templates, crate::templates::STARTER)?;
-        let mut imported =
-            crate::import::import(name, bytes, &self.words, &self.organisation, &starter.text)?;
+        let mut imported = self.import_only(name, bytes)?;
         let file = SourceFile::new(output_name, imported.yaml.clone());
         let checked = self.load(file, None).and_then(|loaded| {
             let options = Options { format: crate::Format::Pdf, ..Options::default() };
@@ -366,6 +364,13 @@ impl Pipeline {
             Err(error) => imported.problems.extend(error.diagnostics()),
         }
         Ok(imported)
+    }
+
+    /// Reads a published letter back into a findings file, without
+    /// checking the file (what [`Pipeline::import`] adds).
+    pub fn import_only(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, Error> {
+        let starter = template(&self.templates, crate::templates::STARTER)?;
+        crate::import::import(name, bytes, &self.words, &self.organisation, &starter.text)
     }
 
     /// The words of a letter as a reader reads them, passage by passage:

@@ -16,25 +16,38 @@ use crate::words::{Phrase, Slot, Words};
 /// What the slots of a phrase matched, by slot.
 pub(crate) type Found = BTreeMap<Slot, String>;
 
+/// Compiled patterns by phrase and the slots known when they were made.
+type Cache = BTreeMap<(Phrase, Vec<(Slot, String)>), std::rc::Rc<Vec<Option<Regex>>>>;
+
 /// One language's phrases as patterns, with the slots known so far.
 pub(crate) struct Patterns<'a> {
     pub(crate) words: &'a Words,
     pub(crate) known: BTreeMap<Slot, String>,
+    cache: std::cell::RefCell<Cache>,
 }
 
 impl<'a> Patterns<'a> {
     pub(crate) fn new(words: &'a Words) -> Self {
-        Self { words, known: BTreeMap::new() }
+        Self { words, known: BTreeMap::new(), cache: Default::default() }
     }
 
-    /// The regular expressions of a phrase's paragraphs.
-    fn compiled(&self, phrase: Phrase) -> Vec<Option<Regex>> {
+    /// The regular expressions of a phrase's paragraphs, compiled once for
+    /// the slots known.
+    fn compiled(&self, phrase: Phrase) -> std::rc::Rc<Vec<Option<Regex>>> {
+        let key = (phrase, self.known.iter().map(|(s, v)| (*s, v.clone())).collect());
+        if let Some(found) = self.cache.borrow().get(&key) {
+            return found.clone();
+        }
         let slot = |slot: Slot, n: usize| self.slot(slot, n);
-        self.words
+        let compiled: Vec<Option<Regex>> = self
+            .words
             .patterns(phrase, &slot)
             .into_iter()
             .map(|p| Regex::new(&format!("^(?:{p})$")).ok())
-            .collect()
+            .collect();
+        let compiled = std::rc::Rc::new(compiled);
+        self.cache.borrow_mut().insert(key, compiled.clone());
+        compiled
     }
 
     fn slot(&self, slot: Slot, n: usize) -> String {

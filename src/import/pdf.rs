@@ -77,9 +77,10 @@ fn read_inner(name: &str, bytes: &[u8]) -> Result<Read, Error> {
         .into());
     }
     let mut glyphs_by_page = Vec::new();
+    let mut fonts = BTreeMap::new();
     for (number, id) in &pages {
-        let glyphs =
-            page_glyphs(&doc, *id).map_err(|e| unreadable(name, format!("page {number}: {e}")))?;
+        let glyphs = page_glyphs(&doc, *id, &mut fonts)
+            .map_err(|e| unreadable(name, format!("page {number}: {e}")))?;
         glyphs_by_page.push((*number as usize, glyphs, links(&doc, *id)));
     }
     if glyphs_by_page.iter().all(|(_, g, _)| g.is_empty()) {
@@ -180,7 +181,7 @@ fn font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
             .and_then(deref)
             .and_then(|o| o.as_dict().ok());
         if let Some(cid) = descendant {
-            if let Some(dw) = cid.get(b"DW").ok().and_then(|o| number(o)) {
+            if let Some(dw) = cid.get(b"DW").ok().and_then(number) {
                 default_width = dw;
             }
             if let Some(w) = cid.get(b"W").ok().and_then(deref).and_then(|o| o.as_array().ok()) {
@@ -290,10 +291,23 @@ fn links(doc: &Document, page: lopdf::ObjectId) -> Vec<([f32; 4], String)> {
 }
 
 /// Every glyph the page's content draws as text.
-fn page_glyphs(doc: &Document, page: lopdf::ObjectId) -> Result<Vec<Glyph>, lopdf::Error> {
-    let fonts = doc.get_page_fonts(page)?;
-    let fonts: BTreeMap<Vec<u8>, Font> =
-        fonts.into_iter().map(|(n, d)| (n, font(doc, d))).collect();
+fn page_glyphs<'a>(
+    doc: &'a Document,
+    page: lopdf::ObjectId,
+    known: &mut BTreeMap<*const Dictionary, std::rc::Rc<Font<'a>>>,
+) -> Result<Vec<Glyph>, lopdf::Error> {
+    // Each font read once for the whole letter: its widths and its
+    // ToUnicode map are the same on every page.
+    let fonts: BTreeMap<Vec<u8>, std::rc::Rc<Font>> = doc
+        .get_page_fonts(page)?
+        .into_iter()
+        .map(|(n, d)| {
+            let f = known
+                .entry(d as *const Dictionary)
+                .or_insert_with(|| std::rc::Rc::new(font(doc, d)));
+            (n, f.clone())
+        })
+        .collect();
     let content = Content::decode(&doc.get_page_content(page)?)?;
     let mut out = Vec::new();
     let mut ctm = Matrix::IDENTITY;
@@ -306,11 +320,8 @@ fn page_glyphs(doc: &Document, page: lopdf::ObjectId) -> Result<Vec<Glyph>, lopd
     for op in &content.operations {
         let o = &op.operands;
         match op.operator.as_str() {
-            "q" => {
-                if stack.len() < 64 {
-                    stack.push(ctm);
-                }
-            }
+            "q" if stack.len() < 64 => stack.push(ctm),
+            "q" => {}
             "Q" => ctm = stack.pop().unwrap_or(Matrix::IDENTITY),
             "cm" => {
                 let m = Matrix([
@@ -464,7 +475,6 @@ fn page_lines(
     }
     // A line of small glyphs just above a line of bigger ones, within its
     // width, is its marks.
-    let mut merged: Vec<Raw> = Vec::new();
     let mut i = 0;
     while i < raws.len() {
         let raw = &raws[i];
@@ -476,16 +486,15 @@ fn page_lines(
                 raw.glyphs.iter().all(|(g, _)| g.x >= lo - next.size && g.x <= hi + next.size);
             if small && close && within {
                 let mut next = raws.remove(i + 1);
-                let marks = std::mem::replace(&mut raws[i].glyphs, Vec::new());
+                let marks = std::mem::take(&mut raws[i].glyphs);
                 next.glyphs.extend(marks.into_iter().map(|(g, _)| (g, true)));
                 raws[i] = next;
                 continue;
             }
         }
         i += 1;
-        let _ = &merged;
     }
-    merged.extend(raws);
+    let merged = raws;
     let mut out = Vec::new();
     let mut in_notes = false;
     for (n, mut raw) in merged.into_iter().enumerate() {

@@ -248,11 +248,6 @@ impl<'a> Reader<'a> {
             self.draft.status = Val::word("draft", None);
         }
         self.header(&head);
-        if std::env::var_os("HMIP_IMPORT_DEBUG").is_some() {
-            for b in head.iter().chain(&body) {
-                eprintln!("{:?} {:?} {}", b.at, b.kind, b.plain());
-            }
-        }
         let Some((title, body)) = body.split_first() else { return };
         let (title, body) = self.title(title, body, hints);
         let _ = title;
@@ -933,7 +928,7 @@ impl<'a> Reader<'a> {
             .collect();
         let blocks: Vec<Block> = if blocks.iter().all(|b| !matches!(b.kind, Kind::Row(_)))
             && !paras.is_empty()
-            && paras.len() % 2 == 0
+            && paras.len().is_multiple_of(2)
         {
             let half = paras.len() / 2;
             let mut paired: Vec<Block> = (0..half)
