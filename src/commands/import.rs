@@ -120,7 +120,9 @@ fn import_one(
             }
             let what = match (errors, comments) {
                 (0, 0) => "it passes `check`".to_string(),
+                (0, 1) => "it passes `check`; 1 `# import:` comment to look at".to_string(),
                 (0, n) => format!("it passes `check`; {n} `# import:` comments to look at"),
+                (1, _) => "1 thing the letter lacks is a TODO in it".to_string(),
                 (e, _) => format!("{e} things the letter lacks are TODOs in it"),
             };
             sink.status(&format!("wrote {}: {what}", path.display()));
@@ -193,7 +195,9 @@ fn compare(
             a.len()
         ));
     } else {
-        sink.status(&format!("{name}: {differences} passages read differently"));
+        let passages = if differences == 1 { "1 passage reads" } else { "passages read" };
+        let count = if differences == 1 { String::new() } else { format!("{differences} ") };
+        sink.status(&format!("{name}: {count}{passages} differently"));
     }
     Ok(differences == 0)
 }

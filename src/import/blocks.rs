@@ -230,18 +230,14 @@ pub(crate) fn blocks(
     out
 }
 
-/// Where the text of an item's first line starts: its second cell (after
-/// a mark in a column of its own), or its first.
+/// Where the text of an item's first line starts, when the mark stands in
+/// a column of its own (as the PDF and `pdftotext -layout` set it): its
+/// second cell. Otherwise unknown (0): a plain export sets every line at
+/// the margin.
 fn item_text_indent(line: &Line) -> i64 {
     match line.cells.as_slice() {
         [_, text, ..] => text.indent,
-        [only] => {
-            // "1.1. Text" or "• Text" in one cell: the text is past the mark.
-            let plain = only.text.to_plain();
-            let mark = plain.split(' ').next().map_or(0, |m| m.chars().count() + 1);
-            if only.indent < 1000 { only.indent + mark as i64 } else { only.indent }
-        }
-        [] => 0,
+        _ => 0,
     }
 }
 
@@ -292,7 +288,7 @@ mod tests {
     #[test]
     fn paragraphs_items_numbers_and_rows() {
         let found = kinds(
-            "A paragraph\nthat wraps.\n\n- 1.1. Numbered\nand wrapped.\n• An item\n1.2.\nText of 1.2.\n\nRole   Name\n",
+            "A paragraph\nthat wraps.\n\n1.1. Numbered\nand wrapped.\n• An item\n1.2.\nText of 1.2.\n\nRole   Name\n",
         );
         assert_eq!(found[0], (Kind::Para, "A paragraph that wraps.".into()));
         assert_eq!(found[1], (Kind::Numbered("1.1.".into()), "Numbered and wrapped.".into()));
