@@ -78,8 +78,10 @@ pub(crate) fn import(
         .problems
         .into_iter()
         .map(|(at, message)| {
-            let is_error = !message.starts_with("could not place");
+            let is_error = !message.starts_with("could not place")
+                && !message.starts_with("the letter has a logo");
             let is_pdf = text.name.ends_with("(its text)");
+            let message_is_logo = message.starts_with("the letter has a logo");
             let range = at.and_then(|at| match is_pdf {
                 true => lines.iter().position(|l| l.at == at).and_then(|i| text.line_range(i + 1)),
                 false => place_range(&text, at),
@@ -95,6 +97,8 @@ pub(crate) fn import(
                 d.hint(
                     "the findings file has a TODO there: fill it in from the inspection's records",
                 )
+            } else if message_is_logo {
+                d.hint("the findings file has the logo's alt text in a comment where `logo:` goes")
             } else {
                 d.hint("it is kept as a comment at the end of the findings file")
             }
@@ -125,7 +129,8 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
     }
     if bytes.starts_with(b"%PDF-") || name.to_ascii_lowercase().ends_with(".pdf") {
         let read = pdf::read(name, bytes)?;
-        return Ok((read.lines, recognise::Hints { keywords: read.keywords }));
+        let hints = recognise::Hints { keywords: read.keywords, figures: read.figures };
+        return Ok((read.lines, hints));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!(

@@ -118,6 +118,8 @@ pub(crate) struct Draft {
     pub(crate) closing: Option<Vec<Val>>,
     /// What could not be placed, with where it was.
     pub(crate) unplaced: Vec<(Place, String)>,
+    /// The alternative text of the letter's logo, if it has one.
+    pub(crate) logo_alt: Option<String>,
 }
 
 const WIDTH: usize = 80;
@@ -217,6 +219,15 @@ pub(crate) fn write(draft: &Draft, starter: &str) -> String {
     w.key("published", 0, &draft.published);
     w.key("date_style", 0, &draft.date_style);
     w.key("status", 0, &draft.status);
+    if let Some(alt) = &draft.logo_alt {
+        w.wrapped_comment(
+            0,
+            "import: the letter has a logo in its letterhead; put its file (PNG or SVG) beside this file and write:",
+        );
+        w.line(0, "# logo:");
+        w.line(0, "#   file: TODO.svg");
+        w.line(0, &format!("#   alt: {}", quoted(alt)));
+    }
     w.blank();
     for (name, person) in [("to", &draft.to), ("from", &draft.from)] {
         w.comments(0, starter.comment(name));

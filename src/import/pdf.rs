@@ -30,10 +30,12 @@ pub const MAX_PAGES: usize = 40;
 /// 4,000).
 const MAX_GLYPHS_PER_PAGE: usize = 50_000;
 
-/// What a PDF says: its lines and its keywords.
+/// What a PDF says: its lines, its keywords, and the alternative texts of
+/// its pictures (a logo's, in a tagged PDF).
 pub(crate) struct Read {
     pub(crate) lines: Vec<Line>,
     pub(crate) keywords: Vec<String>,
+    pub(crate) figures: Vec<String>,
 }
 
 /// Reads a PDF's lines, or says why it cannot.
@@ -93,7 +95,7 @@ fn read_inner(name: &str, bytes: &[u8]) -> Result<Read, Error> {
     for (number, glyphs, links) in glyphs_by_page {
         lines.extend(page_lines(number, glyphs, &links, body));
     }
-    Ok(Read { lines, keywords: keywords(&doc) })
+    Ok(Read { lines, keywords: keywords(&doc), figures: figures(&doc) })
 }
 
 fn encrypted(name: &str) -> Error {
@@ -116,6 +118,42 @@ fn keywords(doc: &Document) -> Vec<String> {
         return Vec::new();
     };
     text.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
+}
+
+/// The alternative texts of the figures in the structure tree of a tagged
+/// PDF, in order; at most a few thousand elements are looked at.
+fn figures(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(root) = doc.catalog().ok().and_then(|c| c.get(b"StructTreeRoot").ok()) else {
+        return out;
+    };
+    let mut stack: Vec<&Object> = vec![root];
+    let mut seen = 0;
+    while let Some(object) = stack.pop() {
+        seen += 1;
+        if seen > 5_000 {
+            break;
+        }
+        let Ok((_, object)) = doc.dereference(object) else { continue };
+        match object {
+            Object::Array(items) => stack.extend(items.iter().rev()),
+            Object::Dictionary(dict) => {
+                let is_figure =
+                    dict.get(b"S").and_then(Object::as_name).is_ok_and(|s| s == b"Figure");
+                if is_figure
+                    && let Some(alt) =
+                        dict.get(b"Alt").ok().and_then(|a| lopdf::decode_text_string(a).ok())
+                {
+                    out.push(alt);
+                }
+                if let Ok(kids) = dict.get(b"K") {
+                    stack.push(kids);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// One glyph as placed on the page.

@@ -29,6 +29,8 @@ use crate::words::{Phrase, Slot, Words};
 pub(crate) struct Hints {
     /// The PDF's keywords, which name the area as written.
     pub(crate) keywords: Vec<String>,
+    /// The alternative texts of its pictures: a logo's.
+    pub(crate) figures: Vec<String>,
 }
 
 /// What a recognised letter gives: the draft findings, and the problems
@@ -184,6 +186,7 @@ impl<'a> Reader<'a> {
             context: None,
             closing: None,
             unplaced: Vec::new(),
+            logo_alt: None,
         };
         Self {
             source: source.to_string(),
@@ -250,9 +253,15 @@ impl<'a> Reader<'a> {
         self.header(&head);
         let Some((title, body)) = body.split_first() else { return };
         let (title, body) = self.title(title, body, hints);
-        let _ = title;
         self.body(&body);
         self.footnotes();
+        if let Some(alt) = hints.figures.first() {
+            self.draft.logo_alt = Some(alt.clone());
+            self.problem(
+                Some(title.at),
+                format!("the letter has a logo (\"{alt}\"), which the import cannot take back: add `logo:` with its file"),
+            );
+        }
     }
 
     /// The test of a line that the tool writes on every page: the page

@@ -43,6 +43,14 @@ fn a_letter_with_a_logo_round_trips_once_the_logo_file_is_named() {
     let pdf = render_fixture(name);
     let imported = pipeline().import(name, pdf.bytes(), "imported.yaml").unwrap();
     assert!(imported.yaml.contains("status: draft"), "the draft mark is seen");
+    // The logo is not dropped silently: its alt text is in a comment.
+    let logo = imported.problems.iter().find(|d| d.message.starts_with("the letter has a logo"));
+    assert!(logo.is_some_and(|d| !d.is_error()), "{:?}", imported.problems);
+    assert!(
+        imported.yaml.contains("#   alt: \"HM Inspectorate of Probation\""),
+        "{}",
+        imported.yaml
+    );
     let with_logo = imported.yaml.replacen(
         "\nto:\n",
         "\nlogo:\n  file: hmip-logo.svg\n  alt: HM Inspectorate of Probation\nto:\n",
