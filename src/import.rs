@@ -78,10 +78,11 @@ pub(crate) fn import(
         .problems
         .into_iter()
         .map(|(at, message)| {
-            let is_error = !message.starts_with("could not place")
-                && !message.starts_with("the letter has a logo");
-            let is_pdf = text.name.ends_with("(its text)");
             let message_is_logo = message.starts_with("the letter has a logo");
+            let message_is_columns = message.starts_with("the copy list came as two columns");
+            let is_error =
+                !message.starts_with("could not place") && !message_is_logo && !message_is_columns;
+            let is_pdf = text.name.ends_with("(its text)");
             let range = at.and_then(|at| match is_pdf {
                 true => lines.iter().position(|l| l.at == at).and_then(|i| text.line_range(i + 1)),
                 false => place_range(&text, at),
@@ -97,6 +98,8 @@ pub(crate) fn import(
                 d.hint(
                     "the findings file has a TODO there: fill it in from the inspection's records",
                 )
+            } else if message_is_columns {
+                d.hint("each row has an `# import:` comment")
             } else if message_is_logo {
                 d.hint("the findings file has the logo's alt text in a comment where `logo:` goes")
             } else {

@@ -65,6 +65,7 @@ pub(crate) fn blocks(
     let mut last_heading = false;
     // Where the text of the last item or numbered paragraph starts.
     let mut item_indent = 0i64;
+    let mut loose_item = false;
     // A blank line ends a paragraph, unless a page break comes before the
     // next line: a paragraph goes on over the page.
     let mut blank_after: Option<usize> = None;
@@ -95,8 +96,12 @@ pub(crate) fn blocks(
         let at_item_column = item_indent > 0
             && line.cells.first().is_some_and(|c| c.indent == item_indent)
             && out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_) | Kind::Item));
+        // An item whose mark stood on a line of its own (a plain export)
+        // ends at a blank line, as the export leaves one after each.
+        let loose = loose_item && out.last().is_some_and(|b| b.kind == Kind::Item);
         if line.gap_before
             && !at_item_column
+            && !loose
             && (line.note
                 || !out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_)))
                 || line.baseline.is_some())
@@ -167,9 +172,13 @@ pub(crate) fn blocks(
             && last.text.is_empty()
             && !matches!(last.kind, Kind::Para)
         {
+            loose_item = last.kind == Kind::Item;
             last.text = text;
             open = true;
             continue;
+        }
+        if !open {
+            loose_item = false;
         }
         let mut kind = None;
         if is_bullet(&text.to_plain()) {

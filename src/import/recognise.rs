@@ -935,10 +935,14 @@ impl<'a> Reader<'a> {
             .iter()
             .filter(|b| b.kind == Kind::Para && !b.small && !self.is_small_print(b))
             .collect();
-        let blocks: Vec<Block> = if blocks.iter().all(|b| !matches!(b.kind, Kind::Row(_)))
-            && !paras.is_empty()
-            && paras.len().is_multiple_of(2)
-        {
+        let columns = blocks.iter().all(|b| !matches!(b.kind, Kind::Row(_))) && !paras.is_empty();
+        if columns {
+            self.problem(
+                paras.first().map(|b| b.at),
+                "the copy list came as two columns (a plain text export), paired here in order: check each row",
+            );
+        }
+        let blocks: Vec<Block> = if columns && paras.len().is_multiple_of(2) {
             let half = paras.len() / 2;
             let mut paired: Vec<Block> = (0..half)
                 .map(|i| Block {
@@ -971,6 +975,11 @@ impl<'a> Reader<'a> {
                             .split(separator.as_str())
                             .map(|n| Val::text(n.trim(), block.at))
                             .collect()
+                    };
+                    let role = if columns {
+                        role.noted("paired with its names by order from the text's two columns")
+                    } else {
+                        role
                     };
                     rows.push(CopyDraft { role, names });
                 }
