@@ -64,6 +64,14 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// The CPU time this process has used, user and system.
+#[cfg(not(unix))]
+fn cpu_now() -> Duration {
+    // No getrusage: CPU time is reported as 0 here.
+    Duration::ZERO
+}
+
+/// The CPU time this process has used, user and system.
+#[cfg(unix)]
 fn cpu_now() -> Duration {
     // SAFETY: getrusage writes the struct it is given and nothing else.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
