@@ -64,6 +64,14 @@ pub(crate) enum Command {
     /// Exits 0 when there is nothing to answer, 1 when there are comments or
     /// changes, and 2 when the document cannot be read.
     Comments(CommentsArgs),
+    /// Read a published letter (its PDF, or its text as pdftotext gives it)
+    /// back into a findings file whose render is the same letter.
+    ///
+    /// Values the import was not sure of get an `# import:` comment with the
+    /// page and line they came from; what the letter lacks is an error and
+    /// a TODO in the file (exit 1). `--check` writes nothing: it imports,
+    /// renders in memory and compares the two letters' words.
+    Import(ImportArgs),
     /// Print a completion script for a shell, to install beside your
     /// shell's other completions (see the README).
     Completions(CompletionsArgs),
@@ -146,6 +154,32 @@ pub(crate) struct CommentsArgs {
     /// Where to write them; `-` (the default) writes to standard output.
     #[arg(short, long, value_name = "OUT", value_parser = parse_output)]
     pub(crate) output: Option<Output>,
+
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The letters: PDFs, text files (.txt), or folders of them.
+    #[arg(required = true, value_name = "LETTER")]
+    pub(crate) inputs: Vec<PathBuf>,
+
+    /// Where to write the findings file; `-` writes to standard output.
+    /// With several letters, a folder (created if missing). Default:
+    /// beside each letter, with `.yaml`.
+    #[arg(short, long, value_name = "FINDINGS", value_parser = parse_output)]
+    pub(crate) output: Option<Output>,
+
+    /// Overwrite a findings file that exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+
+    /// Write nothing: import, render the findings in memory and print every
+    /// difference between its words and the letter's (exit 1 if any).
+    #[arg(long)]
+    pub(crate) check: bool,
 
     #[command(flatten)]
     pub(crate) reading: ReadingArgs,

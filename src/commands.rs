@@ -18,6 +18,7 @@ mod check;
 mod comments;
 mod completions;
 mod diff;
+mod import;
 mod init;
 mod pair;
 mod preflight;
@@ -74,6 +75,7 @@ pub(crate) fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap
         Command::Comments(args) => return comments::run(args, sink),
         Command::Preflight(args) => preflight::run(args, sink),
         Command::Pair(args) => pair::run(args, sink),
+        Command::Import(args) => import::run(args, sink),
         Command::Completions(args) => Ok(completions::completions(args, sink)),
         Command::Man => Ok(completions::man(sink)),
         Command::Worker(args) => Ok(worker::run(&args)),

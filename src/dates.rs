@@ -59,6 +59,69 @@ fn ordinal_suffix(n: u8) -> &'static str {
     }
 }
 
+/// Reads a date as `format_date` prints it in some style: the date and the
+/// style that prints it so. A date is only read back if printing it again
+/// gives the same words, so no reading differs from what the tool writes.
+pub(crate) fn parse_date(text: &str, months: &[String]) -> Option<(Date, DateStyle)> {
+    let (day, month, year) = parts(text, months)?;
+    let date = Date::from_calendar_date(year?, month?, day).ok()?;
+    [DateStyle::Ordinal, DateStyle::Plain]
+        .into_iter()
+        .find(|&style| format_date(date, style, months) == text)
+        .map(|style| (date, style))
+}
+
+/// Reads a range as `format_range` prints it: the first and last day and
+/// the style, or none.
+pub(crate) fn parse_range(text: &str, months: &[String]) -> Option<(Date, Date, DateStyle)> {
+    if let Some((date, style)) = parse_date(text, months) {
+        return Some((date, date, style));
+    }
+    // The hyphen between the two ends: the one the last date follows.
+    text.match_indices('-').find_map(|(i, _)| {
+        let (left, right) = (&text[..i], &text[i + 1..]);
+        let (to, _) = parse_date(right, months)?;
+        let (day, month, year) = parts(left, months)?;
+        let from =
+            Date::from_calendar_date(year.unwrap_or(to.year()), month.unwrap_or(to.month()), day)
+                .ok()?;
+        [DateStyle::Ordinal, DateStyle::Plain]
+            .into_iter()
+            .find(|&style| from < to && format_range(from, to, style, months) == text)
+            .map(|style| (from, to, style))
+    })
+}
+
+/// "16th July 2014" → (16, July, 2014); "16th" → (16, none, none);
+/// "30 June" → (30, June, none).
+fn parts(text: &str, months: &[String]) -> Option<(u8, Option<time::Month>, Option<i32>)> {
+    let mut words = text.split(' ');
+    let day = words.next()?;
+    let digits = day.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let day: u8 = digits.parse().ok()?;
+    let month = match words.next() {
+        None => None,
+        Some(name) => {
+            let index = months.iter().position(|m| m == name)?;
+            Some(time::Month::try_from(u8::try_from(index + 1).ok()?).ok()?)
+        }
+    };
+    let year = match words.next() {
+        None => None,
+        Some(year) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(year.parse().ok()?)
+        }
+        Some(_) => return None,
+    };
+    if words.next().is_some() {
+        return None;
+    }
+    Some((day, month, year))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +211,30 @@ mod tests {
             "30 December 2014-2 January 2015"
         );
         assert_eq!(format_range(date!(2014 - 06 - 23), date!(2014 - 06 - 23), o), "23rd June 2014");
+    }
+
+    #[test]
+    fn dates_read_back_as_printed() {
+        let m = months();
+        let o = DateStyle::Ordinal;
+        let p = DateStyle::Plain;
+        assert_eq!(parse_date("16th July 2014", &m), Some((date!(2014 - 07 - 16), o)));
+        assert_eq!(parse_date("11 May 2016", &m), Some((date!(2016 - 05 - 11), p)));
+        assert_eq!(parse_date("16nd July 2014", &m), None);
+        assert_eq!(parse_date("31 June 2014", &m), None);
+        assert_eq!(
+            parse_range("23rd-25th June 2014", &m),
+            Some((date!(2014 - 06 - 23), date!(2014 - 06 - 25), o))
+        );
+        assert_eq!(
+            parse_range("30 December 2014-2 January 2015", &m),
+            Some((date!(2014 - 12 - 30), date!(2015 - 01 - 02), p))
+        );
+        assert_eq!(
+            parse_range("30th June-2nd July 2014", &m),
+            Some((date!(2014 - 06 - 30), date!(2014 - 07 - 02), o))
+        );
+        assert_eq!(parse_range("25-23 June 2014", &m), None);
+        assert_eq!(parse_range("sometime in June", &m), None);
     }
 }

@@ -18,7 +18,8 @@
 //! (the Word document of the factual accuracy check, and the comments that
 //! come back in it), `pair/`
 //! (an English and a Welsh letter carry the same facts), `preflight/`
-//! (personal data and house style before publishing). `output.rs` writes
+//! (personal data and house style before publishing), `import/` (a
+//! published letter read back into findings). `output.rs` writes
 //! files so that no reader sees half of one, `report.rs` prints
 //! diagnostics, `error.rs` is the one error type. Nothing here prints but
 //! `report.rs`, called by the binary.
@@ -33,6 +34,7 @@ pub mod error;
 mod fields;
 mod fonts;
 pub mod format;
+pub mod import;
 mod layout;
 pub mod letter;
 pub mod load;

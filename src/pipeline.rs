@@ -382,6 +382,55 @@ impl Pipeline {
         Ok(typeset::png(&typeset.document, 300.0)?.into_iter().next())
     }
 
+    /// Reads a published letter (a PDF, or its text) back into a findings
+    /// file, and checks that file as `check` would: the import's own
+    /// problems first (located in the letter), then the findings file's
+    /// (located in the file, named `output_name`).
+    pub fn import(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        output_name: &str,
+    ) -> Result<crate::import::Imported, Error> {
+        let mut imported = self.import_only(name, bytes)?;
+        let file = SourceFile::new(output_name, imported.yaml.clone());
+        let checked = self.load(file, None).and_then(|loaded| {
+            let options = Options { format: crate::Format::Pdf, ..Options::default() };
+            self.export(&loaded, &options).map(|exported| exported.warnings)
+        });
+        let missing = imported.problems.iter().any(Diagnostic::is_error);
+        match checked {
+            Ok(warnings) => imported.problems.extend(warnings),
+            // The TODOs the import wrote are already reported where the
+            // letter lacks them.
+            Err(error) if missing => imported.problems.extend(
+                error
+                    .diagnostics()
+                    .into_iter()
+                    .filter(|d| !d.message.starts_with("placeholder text has not been replaced")),
+            ),
+            Err(error) => imported.problems.extend(error.diagnostics()),
+        }
+        Ok(imported)
+    }
+
+    /// Reads a published letter back into a findings file, without
+    /// checking the file (what [`Pipeline::import`] adds).
+    pub fn import_only(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, Error> {
+        let starter = template(&self.templates, crate::templates::STARTER)?;
+        crate::import::import(name, bytes, &self.words, &self.organisation, &starter.text)
+    }
+
+    /// The words of a letter as a reader reads them, passage by passage:
+    /// of a published letter (PDF or text), for comparing with a render.
+    pub fn letter_passages(
+        &self,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<crate::import::LetterText, Error> {
+        crate::import::passages(name, bytes, &self.words, &self.organisation)
+    }
+
     /// Reads, checks and exports one findings file.
     pub fn export_input(&self, input: &load::Input, options: &Options) -> Result<Exported, Error> {
         self.export(&self.load_input(input)?, options)

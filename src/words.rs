@@ -345,6 +345,31 @@ impl Words {
         Ok(text)
     }
 
+    /// The paragraphs of a phrase as patterns that match the words it
+    /// prints, for `import`: its words as they stand (any run of white
+    /// space matching any other), each slot as `slot(slot, n)` makes it,
+    /// `n` counting the slot's uses in the phrase from 0. The words file is
+    /// the pattern: there is no second copy of the words.
+    pub(crate) fn patterns(
+        &self,
+        phrase: Phrase,
+        slot: &dyn Fn(Slot, usize) -> String,
+    ) -> Vec<String> {
+        let all = self.phrases.get(&phrase).into_iter().flatten();
+        all.map(|pieces| pattern_of(pieces, slot)).collect()
+    }
+
+    /// The forms of a phrase with forms, each as a pattern (see
+    /// [`Words::patterns`]), by form.
+    pub(crate) fn form_patterns(
+        &self,
+        phrase: Phrase,
+        slot: &dyn Fn(Slot, usize) -> String,
+    ) -> Vec<(String, String)> {
+        let all = self.forms.get(&phrase).into_iter().flatten();
+        all.map(|(form, pieces)| (form.clone(), pattern_of(pieces, slot))).collect()
+    }
+
     /// An error at a phrase of this file.
     fn at(&self, phrase: Phrase, message: String) -> Diagnostic {
         let d = Diagnostic::error(message).at(&self.file, self.places.get(&phrase).cloned());
@@ -364,6 +389,40 @@ pub(crate) fn split_language(tag: &str) -> (String, Option<String>) {
     let lang = parts.next().unwrap_or("en").to_ascii_lowercase();
     let region = parts.next().filter(|r| r.len() == 2).map(|r| r.to_ascii_uppercase());
     (lang, region)
+}
+
+/// A phrase's pieces as a regular expression: words escaped, white space
+/// loose, slots as `slot` writes them.
+fn pattern_of(pieces: &Pieces, slot: &dyn Fn(Slot, usize) -> String) -> String {
+    let mut out = String::new();
+    let mut uses = BTreeMap::<Slot, usize>::new();
+    for piece in pieces {
+        match piece {
+            Piece::Words(words) => {
+                let mut space = false;
+                for c in words.chars() {
+                    if c.is_whitespace() {
+                        space = true;
+                        continue;
+                    }
+                    if space {
+                        out.push_str(r"\s+");
+                        space = false;
+                    }
+                    out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+                }
+                if space {
+                    out.push_str(r"\s+");
+                }
+            }
+            Piece::Slot(s) => {
+                let n = uses.entry(*s).or_default();
+                out.push_str(&slot(*s, *n));
+                *n += 1;
+            }
+        }
+    }
+    out
 }
 
 const HINT: &str = "every phrase of words/en.yaml must be in a words file, with the same slots";

@@ -10,6 +10,7 @@ mod common;
 mod diff;
 mod errors;
 mod html;
+mod import;
 mod letters;
 mod literal_text;
 mod pair;

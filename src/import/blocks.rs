@@ -1,0 +1,308 @@
+//! Lines into blocks: paragraphs, list items, numbered paragraphs and table
+//! rows, each with the place it starts, before any of them is recognised.
+//!
+//! A paragraph ends at a blank line (or a gap the PDF reader saw), at a
+//! list mark, at a paragraph number and at a row of two cells. The
+//! furniture of every page (page numbers, running header, letterhead, the
+//! draft mark) is taken out by the caller's `furniture` test first, so a
+//! paragraph broken over two pages is one paragraph.
+
+use regex::Regex;
+
+use super::lines::{Line, Place, join, tidy};
+use crate::letter::{Inline, Text};
+
+/// What a block is, as its shape shows.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    /// A paragraph (or a heading: a one-line paragraph).
+    Para,
+    /// A bulleted list item.
+    Item,
+    /// A numbered paragraph, with its number as printed ("1.2.").
+    Numbered(String),
+    /// A table row: its label (the first cell), then `text` is its value.
+    Row(Text),
+}
+
+/// One block of the letter.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// Where it starts.
+    pub(crate) at: Place,
+    /// Its shape.
+    pub(crate) kind: Kind,
+    /// What it says.
+    pub(crate) text: Text,
+    /// Whether it is in small type.
+    pub(crate) small: bool,
+}
+
+impl Block {
+    /// Its words as a reader reads them.
+    pub(crate) fn plain(&self) -> String {
+        super::lines::squeeze(&self.text.to_plain())
+    }
+}
+
+/// The blocks of lines, leaving out those `furniture` says are the page's.
+pub(crate) fn blocks(
+    lines: &[Line],
+    furniture: &mut dyn FnMut(&Line) -> bool,
+    heading: &dyn Fn(&str) -> bool,
+) -> Vec<Block> {
+    #[allow(clippy::unwrap_used)] // a constant pattern
+    let number = Regex::new(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
+    let mut out: Vec<Block> = Vec::new();
+    let mut open = false;
+    // The indent of the value column of the last row, for names that wrap.
+    let mut row_value_indent: Option<i64> = None;
+    // The footnotes at the foot of each page, apart from the text they
+    // interrupt.
+    let mut notes: Vec<Line> = Vec::new();
+    // The page and baseline of the last line kept.
+    let mut last: Option<(usize, f32, f32)> = None;
+    let mut last_heading = false;
+    // Where the text of the last item or numbered paragraph starts.
+    let mut item_indent = 0i64;
+    let mut loose_item = false;
+    // A blank line ends a paragraph, unless a page break comes before the
+    // next line: a paragraph goes on over the page.
+    let mut blank_after: Option<usize> = None;
+    let mut last_page = 0usize;
+    for line in lines {
+        if line.is_blank() {
+            blank_after.get_or_insert(last_page);
+            continue;
+        }
+        if furniture(line) {
+            continue;
+        }
+        if let Some(page) = blank_after.take()
+            && page == line.at.page
+        {
+            open = false;
+            row_value_indent = None;
+        }
+        last_page = line.at.page;
+        if line.note {
+            notes.push(line.clone());
+            continue;
+        }
+        // Where a plain export's line would have fitted on the line before,
+        // a paragraph ended; but a numbered paragraph only ends at the next
+        // number or heading, since its lines are narrower than the page.
+        // A line set at an item's text column goes on with the item.
+        let at_item_column = item_indent > 0
+            && line.cells.first().is_some_and(|c| c.indent == item_indent)
+            && out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_) | Kind::Item));
+        // An item whose mark stood on a line of its own (a plain export)
+        // ends at a blank line, as the export leaves one after each.
+        let loose = loose_item && out.last().is_some_and(|b| b.kind == Kind::Item);
+        if line.gap_before
+            && !at_item_column
+            && !loose
+            && (line.note
+                || !out.last().is_some_and(|b| matches!(b.kind, Kind::Numbered(_)))
+                || line.baseline.is_some())
+        {
+            open = false;
+        }
+        if let Some((y, size)) = line.baseline {
+            // Lines of a paragraph are about 1.3 sizes apart, paragraphs
+            // and list items 1.7 or more; across a page, a paragraph goes on.
+            if let Some((page, last_y, last_size)) = last
+                && page == line.at.page
+                && last_y - y > 1.5 * size.max(last_size)
+            {
+                open = false;
+            }
+            last = Some((line.at.page, y, size));
+        }
+        if line.cells.len() >= 2 {
+            let label = tidy(&line.cells[0].text);
+            let mut value = Text::default();
+            for cell in &line.cells[1..] {
+                join(&mut value, cell.text.clone());
+            }
+            // "1.1." or "•" in a column of its own is a mark, not a label.
+            let label_plain = label.to_plain();
+            if !(number.is_match(&label_plain) || is_bullet(&label_plain)) {
+                row_value_indent = Some(line.cells[1].indent);
+                out.push(Block {
+                    at: line.at,
+                    kind: Kind::Row(label),
+                    text: tidy(&value),
+                    small: line.small,
+                });
+                open = false;
+                continue;
+            }
+        }
+        let mut text = Text::default();
+        for cell in &line.cells {
+            join(&mut text, cell.text.clone());
+        }
+        let mut text = tidy(&text);
+        // A line all in bold is a heading: a block of its own, or of the
+        // bold lines it wraps over.
+        let plain_text = text.to_plain();
+        if heading(&plain_text) {
+            out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
+            open = false;
+            last_heading = false;
+            continue;
+        }
+        let heading = is_strong(&text);
+        if heading != last_heading {
+            open = false;
+        }
+        last_heading = heading;
+        // A name of the last row that wrapped onto a line of its own.
+        if let (Some(indent), Some(last)) = (row_value_indent, out.last_mut())
+            && matches!(last.kind, Kind::Row(_))
+            && line.cells.first().is_some_and(|c| c.indent >= indent && indent > 0)
+        {
+            join(&mut last.text, text);
+            continue;
+        }
+        row_value_indent = None;
+        // A mark or number on a line of its own: its text is the next line.
+        if let Some(last) = out.last_mut()
+            && last.text.is_empty()
+            && !matches!(last.kind, Kind::Para)
+        {
+            loose_item = last.kind == Kind::Item;
+            last.text = text;
+            open = true;
+            continue;
+        }
+        if !open {
+            loose_item = false;
+        }
+        let mut kind = None;
+        if is_bullet(&text.to_plain()) {
+            out.push(Block {
+                at: line.at,
+                kind: Kind::Item,
+                text: Text::default(),
+                small: line.small,
+            });
+            open = false;
+            continue;
+        }
+        if let Some(rest) = strip_bullet(&mut text) {
+            kind = Some(Kind::Item);
+            text = rest;
+        }
+        let plain = text.to_plain();
+        if let Some(found) = number.captures(&plain) {
+            let label = found[1].to_string();
+            text = strip_prefix(&text, found[0].len());
+            kind = Some(Kind::Numbered(label));
+        }
+        match kind {
+            Some(kind) => {
+                out.push(Block { at: line.at, kind, text, small: line.small });
+                open = true;
+                item_indent = item_text_indent(line);
+            }
+            // A line left of an item's text is not the item's.
+            None if open
+                && out.last().is_some_and(|b| !matches!(b.kind, Kind::Para | Kind::Row(_)))
+                && line.cells.first().is_some_and(|c| c.indent + 1 < item_indent) =>
+            {
+                out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
+            }
+            None if open => {
+                if let Some(last) = out.last_mut() {
+                    join(&mut last.text, text);
+                }
+            }
+            None => {
+                out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
+                open = true;
+            }
+        }
+    }
+    if !notes.is_empty() {
+        let mut found = blocks(
+            &notes.into_iter().map(|l| Line { note: false, ..l }).collect::<Vec<_>>(),
+            &mut |_| false,
+            &|_| false,
+        );
+        for block in &mut found {
+            block.small = true;
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// Where the text of an item's first line starts, when the mark stands in
+/// a column of its own (as the PDF and `pdftotext -layout` set it): its
+/// second cell. Otherwise unknown (0): a plain export sets every line at
+/// the margin.
+fn item_text_indent(line: &Line) -> i64 {
+    match line.cells.as_slice() {
+        [_, text, ..] => text.indent,
+        _ => 0,
+    }
+}
+
+/// Whether every word of a text is bold.
+fn is_strong(text: &Text) -> bool {
+    !text.runs.is_empty()
+        && text.runs.iter().all(|r| match r {
+            Inline::Strong { .. } => true,
+            Inline::Text { text } => text.trim().is_empty(),
+            _ => false,
+        })
+}
+
+fn is_bullet(text: &str) -> bool {
+    matches!(text, "•" | "‣" | "◦" | "▪")
+}
+
+/// The text after a list mark ("- ", "• "), if it starts with one.
+fn strip_bullet(text: &mut Text) -> Option<Text> {
+    let plain = text.to_plain();
+    let mark = ["• ", "‣ ", "◦ ", "▪ "].iter().find(|m| plain.starts_with(**m))?;
+    Some(strip_prefix(text, mark.len()))
+}
+
+/// The text without its first `bytes` bytes of words (a mark or number,
+/// always in the first run of words).
+fn strip_prefix(text: &Text, bytes: usize) -> Text {
+    let mut runs = text.runs.clone();
+    if let Some(Inline::Text { text: first }) = runs.first_mut() {
+        let cut = bytes.min(first.len());
+        *first = first[cut..].trim_start().to_string();
+    }
+    tidy(&Text { runs, key: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text;
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        blocks(&text::lines(text), &mut |_| false, &|_| false)
+            .into_iter()
+            .map(|b| (b.kind.clone(), b.plain()))
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_items_numbers_and_rows() {
+        let found = kinds(
+            "A paragraph\nthat wraps.\n\n1.1. Numbered\nand wrapped.\n• An item\n1.2.\nText of 1.2.\n\nRole   Name\n",
+        );
+        assert_eq!(found[0], (Kind::Para, "A paragraph that wraps.".into()));
+        assert_eq!(found[1], (Kind::Numbered("1.1.".into()), "Numbered and wrapped.".into()));
+        assert_eq!(found[2], (Kind::Item, "An item".into()));
+        assert_eq!(found[3], (Kind::Numbered("1.2.".into()), "Text of 1.2.".into()));
+        assert_eq!(found[4], (Kind::Row(Text::plain("Role")), "Name".into()));
+    }
+}

@@ -1,0 +1,235 @@
+//! The letter as it was read: lines of cells, each line with the page and
+//! line it is on, whatever it was read from.
+//!
+//! A text export (`pdftotext`, with or without `-layout`, or the marked-up
+//! export of `tests/reference/barnet-sqs-2014.txt`) and a PDF read in
+//! process both become [`Line`]s; everything after this reads lines only,
+//! so each reader decides only what it can see (a tab, a wide gap, an
+//! italic font) and the letter is recognised once.
+
+use crate::letter::{Inline, Text};
+
+/// Where something was in the letter: 1-based page and line on that page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) struct Place {
+    /// The page, from 1.
+    pub(crate) page: usize,
+    /// The line on that page, from 1.
+    pub(crate) line: usize,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "page {}, line {}", self.page, self.line)
+    }
+}
+
+/// One line of the letter.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Line {
+    /// Where it is.
+    pub(crate) at: Place,
+    /// Its cells, left to right: text separated by a tab or a wide gap, as
+    /// the label and value of a table row are.
+    pub(crate) cells: Vec<Cell>,
+    /// Whether it is in a smaller type than the body (small print and
+    /// footnotes), where the reader can tell.
+    pub(crate) small: bool,
+    /// Whether it starts a paragraph whatever comes before (a footnote, the
+    /// draft mark), where the reader can tell.
+    pub(crate) gap_before: bool,
+    /// Its baseline and type size in points, where the reader knows them: a
+    /// new paragraph is a wider space between baselines than a line's.
+    pub(crate) baseline: Option<(f32, f32)>,
+    /// Whether it is in the footnotes at the foot of its page.
+    pub(crate) note: bool,
+}
+
+/// Text in one column of a line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cell {
+    /// How far from the left it starts, in characters of a text export or
+    /// in tenths of a point of a PDF: only compared within one letter.
+    pub(crate) indent: i64,
+    /// What it says.
+    pub(crate) text: Text,
+}
+
+impl Line {
+    /// The line's words, cells joined by a space.
+    pub(crate) fn plain(&self) -> String {
+        let cells: Vec<String> = self.cells.iter().map(|c| c.text.to_plain()).collect();
+        squeeze(&cells.join(" "))
+    }
+
+    /// Whether nothing is written on it.
+    pub(crate) fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.text.to_plain().trim().is_empty())
+    }
+}
+
+/// Appends `next` to `text` after a space, as a wrapped line goes on: an
+/// emphasis, bold or link that runs on over the break stays one.
+pub(crate) fn join(text: &mut Text, next: Text) {
+    if text.is_empty() {
+        *text = next;
+        return;
+    }
+    let mut runs = next.runs.into_iter();
+    let first = runs.next();
+    let merged = match (text.runs.last_mut(), first) {
+        (Some(Inline::Emphasis { content: a }), Some(Inline::Emphasis { content: b }))
+        | (Some(Inline::Strong { content: a }), Some(Inline::Strong { content: b })) => {
+            a.push(Inline::Text { text: " ".into() });
+            a.extend(b);
+            None
+        }
+        (Some(Inline::Link { url: u, content: a }), Some(Inline::Link { url: v, content: b }))
+            if *u == v =>
+        {
+            // An address broken at the margin goes on without a space.
+            let before = Text { runs: a.clone(), key: None }.to_plain();
+            let after = Text { runs: b.clone(), key: None }.to_plain();
+            let address = u.strip_prefix("mailto:").unwrap_or(u);
+            if !address.starts_with(&format!("{before}{after}")) {
+                a.push(Inline::Text { text: " ".into() });
+            }
+            a.extend(b);
+            None
+        }
+        (_, first) => first,
+    };
+    if let Some(first) = merged {
+        text.push(Inline::Text { text: " ".into() });
+        text.push(first);
+    }
+    for run in runs {
+        text.push(run);
+    }
+    *text = tidy(text);
+}
+
+/// White space of any kind and length read as one space, none at the ends.
+pub(crate) fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs with their white space squeezed, as a reader reads them: runs of
+/// white space become one space, none at either end, and emphasis never
+/// starts or ends with a space (it moves outside).
+pub(crate) fn tidy(text: &Text) -> Text {
+    let mut out = Text::default();
+    tidy_into(&text.runs, &mut out.runs);
+    trim_runs(&mut out.runs);
+    out
+}
+
+fn tidy_into(runs: &[Inline], out: &mut Vec<Inline>) {
+    for run in runs {
+        match run {
+            Inline::Text { text } => push_text(out, text),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => {
+                let mut inner = Vec::new();
+                tidy_into(content, &mut inner);
+                let lead = starts_with_space(&inner);
+                let trail = ends_with_space(&inner);
+                trim_runs(&mut inner);
+                if lead {
+                    push_text(out, " ");
+                }
+                if !inner.is_empty() {
+                    out.push(match run {
+                        Inline::Emphasis { .. } => Inline::Emphasis { content: inner },
+                        Inline::Strong { .. } => Inline::Strong { content: inner },
+                        Inline::Link { url, .. } => {
+                            Inline::Link { url: url.clone(), content: inner }
+                        }
+                        _ => unreachable!("matched above"),
+                    });
+                }
+                if trail {
+                    push_text(out, " ");
+                }
+            }
+            Inline::Note { .. } => out.push(run.clone()),
+        }
+    }
+}
+
+/// Appends words, one space for any white space, joined to a last run of
+/// words.
+fn push_text(out: &mut Vec<Inline>, text: &str) {
+    let mut squeezed = String::new();
+    let mut space = ends_with_space(out);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                squeezed.push(' ');
+            }
+            space = true;
+        } else {
+            squeezed.push(c);
+            space = false;
+        }
+    }
+    if squeezed.is_empty() {
+        return;
+    }
+    if let Some(Inline::Text { text }) = out.last_mut() {
+        text.push_str(&squeezed);
+    } else {
+        out.push(Inline::Text { text: squeezed });
+    }
+}
+
+fn starts_with_space(runs: &[Inline]) -> bool {
+    match runs.first() {
+        Some(Inline::Text { text }) => text.starts_with(' '),
+        _ => false,
+    }
+}
+
+fn ends_with_space(runs: &[Inline]) -> bool {
+    match runs.last() {
+        Some(Inline::Text { text }) => text.ends_with(' '),
+        _ => false,
+    }
+}
+
+fn trim_runs(runs: &mut Vec<Inline>) {
+    if let Some(Inline::Text { text }) = runs.first_mut() {
+        *text = text.trim_start().to_string();
+    }
+    if let Some(Inline::Text { text }) = runs.last_mut() {
+        *text = text.trim_end().to_string();
+    }
+    runs.retain(|r| !matches!(r, Inline::Text { text } if text.is_empty()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emphasis_keeps_its_spaces_outside() {
+        let text = Text {
+            runs: vec![
+                Inline::Text { text: "  a  ".into() },
+                Inline::Emphasis { content: vec![Inline::Text { text: "b ".into() }] },
+                Inline::Text { text: " c ".into() },
+            ],
+            key: None,
+        };
+        let tidied = tidy(&text);
+        assert_eq!(
+            tidied.runs,
+            [
+                Inline::Text { text: "a ".into() },
+                Inline::Emphasis { content: vec![Inline::Text { text: "b".into() }] },
+                Inline::Text { text: " c".into() },
+            ]
+        );
+    }
+}
