@@ -17,6 +17,7 @@ use crate::cli::Command;
 mod check;
 mod completions;
 mod diff;
+mod edit;
 mod init;
 mod pair;
 mod preflight;
@@ -71,6 +72,7 @@ pub(crate) fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap
         Command::Diff(args) => return diff::run(args, sink),
         Command::Preflight(args) => preflight::run(args, sink),
         Command::Pair(args) => pair::run(args, sink),
+        Command::Edit(args) => Ok(edit::run(args, sink)),
         Command::Completions(args) => Ok(completions::completions(args, sink)),
         Command::Man => Ok(completions::man(sink)),
         Command::Worker(args) => Ok(worker::run(&args)),

@@ -26,6 +26,7 @@ mod check;
 mod compose;
 mod dates;
 pub mod diff;
+pub mod edit;
 pub mod error;
 mod fields;
 mod fonts;

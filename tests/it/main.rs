@@ -7,6 +7,7 @@ mod batch;
 mod cli;
 mod common;
 mod diff;
+mod edit;
 mod errors;
 mod html;
 mod letters;
