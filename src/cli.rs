@@ -72,6 +72,9 @@ pub(crate) enum Command {
     /// a TODO in the file (exit 1). `--check` writes nothing: it imports,
     /// renders in memory and compares the two letters' words.
     Import(ImportArgs),
+    /// Write the letter in a browser: a local page with the letter's parts
+    /// as plain fields and the letter beside them, until Ctrl-C.
+    Edit(EditArgs),
     /// Print a completion script for a shell, to install beside your
     /// shell's other completions (see the README).
     Completions(CompletionsArgs),
@@ -207,6 +210,26 @@ pub(crate) struct PreflightArgs {
     /// The findings files (YAML); `-` reads standard input.
     #[arg(required = true, value_name = "FINDINGS", value_parser = parse_input)]
     pub(crate) inputs: Vec<Input>,
+
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+/// Arguments of `edit`.
+#[derive(Debug, Args)]
+pub(crate) struct EditArgs {
+    /// The findings file to edit, in place (only the values you change are
+    /// rewritten; comments and layout stay).
+    #[arg(value_name = "FINDINGS")]
+    pub(crate) file: std::path::PathBuf,
+
+    /// The port on 127.0.0.1 to listen on; by default one that is free.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) port: u16,
+
+    /// Print the address but do not open the browser.
+    #[arg(long)]
+    pub(crate) no_open: bool,
 
     #[command(flatten)]
     pub(crate) reading: ReadingArgs,

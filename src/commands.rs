@@ -18,6 +18,7 @@ mod check;
 mod comments;
 mod completions;
 mod diff;
+mod edit;
 mod import;
 mod init;
 mod pair;
@@ -76,6 +77,7 @@ pub(crate) fn run(command: Command, sink: &mut dyn Sink) -> Result<Outcome, clap
         Command::Preflight(args) => preflight::run(args, sink),
         Command::Pair(args) => pair::run(args, sink),
         Command::Import(args) => import::run(args, sink),
+        Command::Edit(args) => Ok(edit::run(args, sink)),
         Command::Completions(args) => Ok(completions::completions(args, sink)),
         Command::Man => Ok(completions::man(sink)),
         Command::Worker(args) => Ok(worker::run(&args)),

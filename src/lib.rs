@@ -30,6 +30,7 @@ mod compose;
 mod dates;
 pub mod diff;
 pub mod docx;
+pub mod edit;
 pub mod error;
 mod fields;
 mod fonts;

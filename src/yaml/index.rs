@@ -211,6 +211,11 @@ impl KeyIndex {
             .filter(|p| !p.is_empty())
     }
 
+    /// Every node, in file order.
+    pub(crate) fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
     /// The node at a key path.
     pub(crate) fn get(&self, path: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.path == path)

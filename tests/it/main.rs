@@ -8,6 +8,7 @@ mod cli;
 mod comments;
 mod common;
 mod diff;
+mod edit;
 mod errors;
 mod html;
 mod import;
