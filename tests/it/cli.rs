@@ -476,7 +476,7 @@ fn a_filled_in_starter_renders() {
 }
 
 /// The subcommands a user can run.
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 14] = [
     "render",
     "check",
     "schema",
@@ -486,6 +486,8 @@ const SUBCOMMANDS: [&str; 12] = [
     "preflight",
     "pair",
     "comments",
+    "import",
+    "edit",
     "completions",
     "man",
     "help",
@@ -501,7 +503,7 @@ fn every_subcommands_help_says_what_it_does() {
         assert!(top.contains(&format!("  {sub}")), "--help does not list {sub}:\n{top}");
     }
     assert!(!top.contains("worker"), "the hidden worker command is not listed");
-    for sub in &SUBCOMMANDS[..11] {
+    for sub in &SUBCOMMANDS[..13] {
         let out = run(dir.path(), &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
         let help = String::from_utf8(out.stdout).unwrap();
