@@ -98,6 +98,13 @@ pub(crate) fn run(args: WatchArgs, sink: &mut dyn Sink) -> Result<bool, clap::Er
     sink.status(&format!("watching {} (Ctrl-C to stop)", args.input.display()));
     while let Some(changed) = next_save(&wakes, &watched) {
         if changed {
+            // A file deleted and not yet written again (an editor's save on
+            // a busy machine) is given as long again before it is said to
+            // be gone: looked for every 20 ms, only while it is missing.
+            let since = Instant::now();
+            while !watched.findings.exists() && since.elapsed() < GRACE {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             session.render(&mut watched, sink);
         }
     }
