@@ -45,7 +45,7 @@ fn main() {
     std::fs::write(&file, &returned).unwrap();
     let findings = Input::Path(path.clone());
     let (wall, cpu) = median(runs, || {
-        let points = docx::comments(&pipeline, &file, Some(&findings)).unwrap();
+        let points = pipeline.comments(&file, Some(&findings)).unwrap();
         std::hint::black_box(points);
     });
     report("read them with --findings (file, parse, compose, place)", wall, cpu, None);

@@ -17,8 +17,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Diagnostic, Error, SourceFile};
-use crate::load::Input;
-use crate::pipeline::Pipeline;
+use crate::letter::Letter;
+use crate::load::Loaded;
+use package::Reference;
 
 pub(crate) mod package;
 pub mod places;
@@ -54,12 +55,12 @@ pub struct Returned {
 pub type Located = (Arc<SourceFile>, Vec<Option<Range<usize>>>);
 
 /// Reads a returned draft, and with `findings` (the file it was rendered
-/// from) gives each point the line of its place there. An unreadable
-/// document is one error naming it.
-pub fn comments(
-    pipeline: &Pipeline,
+/// from, loaded, and its letter) gives each point the line of its place
+/// there. An unreadable document is one error naming it.
+/// (`Pipeline::comments` loads and composes the findings.)
+pub(crate) fn comments(
     document: &Path,
-    findings: Option<&Input>,
+    findings: Option<(&Loaded, &Letter)>,
 ) -> Result<Returned, Error> {
     let name = document.display().to_string();
     let file = std::fs::File::open(document).map_err(|e| Error::read(document, e))?;
@@ -73,10 +74,8 @@ pub fn comments(
     })?;
     let findings = match findings {
         None => None,
-        Some(input) => {
-            let loaded = pipeline.load_input(input)?;
-            let letter = pipeline.compose(&loaded, &crate::Options::default())?;
-            returned::locate(&mut points, &places::of(&letter));
+        Some((loaded, letter)) => {
+            returned::locate(&mut points, &places::of(letter));
             let ranges = points
                 .iter()
                 .map(|p| p.place.key.as_deref().and_then(|key| loaded.index.range_of(key)))
@@ -150,10 +149,9 @@ fn shortened(text: &str) -> String {
     format!("{cut}…")
 }
 
-/// The response table as a Word document, in the styles of the reference
-/// document among the templates.
-pub fn response_docx(pipeline: &Pipeline, returned: &Returned) -> Result<Vec<u8>, Error> {
-    Ok(response::docx(&returned.points, &returned.title(), pipeline.reference()?)?)
+/// The response table as a Word document, in the styles of `reference`.
+pub(crate) fn response_docx(reference: &Reference, returned: &Returned) -> Result<Vec<u8>, Error> {
+    Ok(response::docx(&returned.points, &returned.title(), reference)?)
 }
 
 impl Returned {

@@ -343,6 +343,31 @@ impl Pipeline {
         Ok(Exported { files, pages, warnings })
     }
 
+    /// Reads a draft returned in Word (see `docx.rs`): each comment and
+    /// change at its place, and with `findings` (the file it was rendered
+    /// from) at the line of that place there.
+    pub fn comments(
+        &self,
+        document: &std::path::Path,
+        findings: Option<&load::Input>,
+    ) -> Result<crate::docx::Returned, Error> {
+        let composed = match findings {
+            None => None,
+            Some(input) => {
+                let loaded = self.load_input(input)?;
+                let letter = self.compose(&loaded, &Options::default())?;
+                Some((loaded, letter))
+            }
+        };
+        crate::docx::comments(document, composed.as_ref().map(|(loaded, letter)| (loaded, letter)))
+    }
+
+    /// The response table of a returned draft as a Word document, in the
+    /// styles of the reference document among the templates.
+    pub fn response_docx(&self, returned: &crate::docx::Returned) -> Result<Vec<u8>, Error> {
+        crate::docx::response_docx(self.reference()?, returned)
+    }
+
     /// The reference document of Word letters, read once.
     pub(crate) fn reference(&self) -> Result<&Reference, Error> {
         let read = || {

@@ -50,6 +50,10 @@ const STARTER_AREA: &str = "area: \"TODO: the area inspected\"";
 /// The rules and word lists of `hmip-letter preflight`.
 pub const PREFLIGHT: &str = "preflight.yaml";
 
+/// The reference document of Word letters: the styles `--format docx`
+/// takes, as pandoc's `--reference-doc`.
+pub const REFERENCE: &str = "reference.docx";
+
 const EMBEDDED: &[(&str, &str)] = &[
     ("sqs.typ.j2", include_str!("../templates/sqs.typ.j2")),
     ("sqs.html.j2", include_str!("../templates/sqs.html.j2")),
@@ -65,7 +69,7 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// The template files that are not text: the reference document whose
 /// styles a Word letter takes.
 const EMBEDDED_BINARY: &[(&str, &[u8])] =
-    &[(crate::docx::REFERENCE, include_bytes!("../templates/reference.docx"))];
+    &[(REFERENCE, include_bytes!("../templates/reference.docx"))];
 
 /// The extensions of template files that are text: templates, layout,
 /// words, organisation and preflight rules.

@@ -2,7 +2,7 @@
 //! draft, each at its place in the letter (and with `--findings`, its line
 //! in the findings file), as diagnostics or as the response table.
 
-use hmip_letter::docx::{self, response};
+use hmip_letter::docx::response;
 use hmip_letter::output::{self, Output};
 use hmip_letter::report::{self, DiagnosticFormat};
 use hmip_letter::{Pipeline, Setup};
@@ -31,7 +31,7 @@ pub(crate) fn run(args: CommentsArgs, sink: &mut dyn Sink) -> Result<Outcome, cl
     }
     let format = args.reading.diagnostics();
     let result = Pipeline::new(&Setup { ..setup }).and_then(|pipeline| {
-        let returned = docx::comments(&pipeline, &args.document, args.findings.as_ref())?;
+        let returned = pipeline.comments(&args.document, args.findings.as_ref())?;
         let bytes = match args.format {
             CommentsFormat::Text => match format {
                 DiagnosticFormat::Short => returned.short(),
@@ -43,7 +43,7 @@ pub(crate) fn run(args: CommentsArgs, sink: &mut dyn Sink) -> Result<Outcome, cl
             CommentsFormat::Html => {
                 response::html(&returned.points, &returned.title()).into_bytes()
             }
-            CommentsFormat::Docx => docx::response_docx(&pipeline, &returned)?,
+            CommentsFormat::Docx => pipeline.response_docx(&returned)?,
         };
         Ok((returned.points.len(), bytes))
     });

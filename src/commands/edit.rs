@@ -201,6 +201,11 @@ async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Res
             "This server answers only at its own address.",
         );
     }
+    // A body over the limit is refused by its length, before it is read.
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if length.and_then(|v| v.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY) {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "A form is never this long.");
+    }
     let query = request.uri().query().unwrap_or("");
     let offered = query.split('&').find_map(|pair| pair.strip_prefix("token="));
     if let Some(offered) = offered {

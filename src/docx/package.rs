@@ -17,8 +17,7 @@ use crate::error::Diagnostic;
 use crate::format::word::{self, escape, link_id};
 use crate::letter::{Inline, Letter, Text, texts_of};
 
-/// The reference document among the template files.
-pub const REFERENCE: &str = "reference.docx";
+pub use crate::templates::REFERENCE;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
