@@ -10,7 +10,7 @@
 //! the new text again: the value at the key must be exactly what was meant
 //! and every other value exactly what it was, or the edit is refused.
 
-use crate::yaml::{KeyIndex, NodeKind};
+use crate::yaml::{KeyIndex, Node, NodeKind};
 
 /// One text value of the file, as a form shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,34 @@ pub fn fields(text: &str, prefix: &str) -> Vec<Field> {
         .collect()
 }
 
+/// What a key of the file holds, as a form needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// Text (or a number, or a date), as YAML reads it.
+    Text(String),
+    /// A list of this many items.
+    List(usize),
+    /// A mapping of keys to values: its keys, in file order.
+    Map(Vec<String>),
+    /// Nothing: `key:` with no value.
+    Nothing,
+}
+
+/// What the file holds at `key`, if it has the key.
+pub fn shape(text: &str, key: &str) -> Option<Shape> {
+    let index = KeyIndex::build(text);
+    let node = index.get(key)?;
+    Some(match &node.kind {
+        _ if node.is_null() => Shape::Nothing,
+        NodeKind::Scalar(value, _) => Shape::Text(value.clone()),
+        NodeKind::Sequence => Shape::List(node.children.len()),
+        NodeKind::Mapping => Shape::Map(
+            index.children(node).filter_map(|c| c.key.as_ref().map(|(k, _)| k.clone())).collect(),
+        ),
+        NodeKind::Alias => Shape::Nothing,
+    })
+}
+
 /// Why an edit was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
@@ -83,6 +111,25 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
         tries.extend(block.rewritten(value));
         tries.push(vec![(block.indicator.start..block.content.end, quoted(value))]);
     } else {
+        // An item added empty takes its neighbours' block style.
+        if written == "\"\""
+            && let Some(like) = neighbour_block(text, &index, key)
+            && !value.is_empty()
+            && !value.lines().any(|l| l.starts_with([' ', '\t']))
+            && !value.ends_with('\n')
+        {
+            let inner = " ".repeat(like.indent);
+            let (token, lines) = if like.folded && !value.contains('\n') {
+                (">-", wrap(value, 80usize.saturating_sub(like.indent).max(20)))
+            } else {
+                ("|-", value.split('\n').map(String::from).collect())
+            };
+            let body: Vec<String> = lines
+                .iter()
+                .map(|l| if l.is_empty() { String::new() } else { format!("{inner}{l}") })
+                .collect();
+            tries.push(vec![(range.clone(), format!("{token}\n{}", body.join("\n")))]);
+        }
         if is_plain_safe(value) && !written.starts_with(['"', '\'']) {
             tries.push(vec![(range.clone(), value.to_string())]);
         }
@@ -102,6 +149,273 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
         }
     }
     Err(Refused(format!("the value at {key} could not be written without changing others")))
+}
+
+/// The file's text with a new text item at place `at` of the list at
+/// `list` (`at` = its length puts it last), written in the style of its
+/// neighbours; nothing else changed.
+pub fn insert(text: &str, list: &str, at: usize, value: &str) -> Result<String, Refused> {
+    let index = complete(text)?;
+    let (seq, items) = sequence(&index, list)?;
+    if at > items.len() {
+        return Err(Refused(format!("{list} has no place {at}")));
+    }
+    let mut want = tree(&index);
+    if let Some(serde_json::Value::Array(values)) = pointer_mut(&mut want, list) {
+        values.insert(at, value.into());
+    }
+    let edited = if text[seq.value.clone()].starts_with('[') {
+        let mut pieces: Vec<String> = items.iter().map(|n| text[n.value.clone()].to_string()).collect();
+        pieces.insert(at, quoted(value));
+        splice(text, seq.value.clone(), &format!("[{}]", pieces.join(", ")))
+    } else {
+        // After the item before, or before the first.
+        let (place, like) = match at.checked_sub(1) {
+            Some(before) => (line_end(text, item_end(text, items[before])), items[before]),
+            None => (line_start(text, dash(text, items[0])), items[0]),
+        };
+        let pad = " ".repeat(dash(text, like) - line_start(text, dash(text, like)));
+        let new = match Block::find(text, &like.value) {
+            Some(block) if !value.is_empty() && !value.contains('\n') => {
+                let token = &text[block.indicator.clone()];
+                let inner = " ".repeat(block.indent);
+                let lines = wrap(value, 80usize.saturating_sub(block.indent).max(20));
+                let body: Vec<String> = lines.iter().map(|l| format!("{inner}{l}")).collect();
+                format!("{pad}- {token}\n{}\n", body.join("\n"))
+            }
+            _ => format!("{pad}- {}\n", quoted(value)),
+        };
+        splice(text, place..place, &new)
+    };
+    checked(edited, &want, list)
+}
+
+/// The file's text without the list item at `key` (`summary[2]`).
+pub fn remove(text: &str, key: &str) -> Result<String, Refused> {
+    let index = complete(text)?;
+    let Some((list, n)) = item_of(key) else {
+        return Err(Refused(format!("{key} is not an item of a list")));
+    };
+    let (seq, items) = sequence(&index, list)?;
+    let Some(item) = items.get(n).copied() else {
+        return Err(Refused(format!("there is no value at {key} in the file")));
+    };
+    let mut want = tree(&index);
+    if let Some(serde_json::Value::Array(values)) = pointer_mut(&mut want, list) {
+        values.remove(n);
+    }
+    let edited = if text[seq.value.clone()].starts_with('[') {
+        let pieces: Vec<&str> = items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != n)
+            .map(|(_, node)| &text[node.value.clone()])
+            .collect();
+        splice(text, seq.value.clone(), &format!("[{}]", pieces.join(", ")))
+    } else if items.len() == 1 {
+        // The last item: an empty list, written as one.
+        let start = seq.key.as_ref().map_or(seq.value.start, |(_, k)| k.end);
+        let colon = text[start..].find(':').map_or(start, |c| start + c + 1);
+        splice(text, colon..line_end(text, item_end(text, item)) - 1, " []")
+    } else {
+        splice(text, line_start(text, dash(text, item))..line_end(text, item_end(text, item)), "")
+    };
+    checked(edited, &want, key)
+}
+
+/// The file's text with the text items `i` and `i + 1` of the list at
+/// `list` changed places, each written in the other's place's style.
+pub fn swap(text: &str, list: &str, i: usize) -> Result<String, Refused> {
+    let index = complete(text)?;
+    let (_, items) = sequence(&index, list)?;
+    let (Some(a), Some(b)) = (items.get(i), items.get(i + 1)) else {
+        return Err(Refused(format!("{list} has no items {} and {} to swap", i + 1, i + 2)));
+    };
+    let (Some(first), Some(second)) = (a.scalar(), b.scalar()) else {
+        return Err(Refused(format!("the items of {list} are not text")));
+    };
+    let (first, second) = (first.to_string(), second.to_string());
+    let once = set(text, &b.path, &first)?;
+    set(&once, &a.path, &second)
+}
+
+/// The file's text with the list of texts at `list` made `values`: items
+/// rewritten in place, added after the last, or removed from the end.
+pub fn set_list(text: &str, list: &str, values: &[String]) -> Result<String, Refused> {
+    let mut edited = text.to_string();
+    let had = sequence(&complete(text)?, list)?.1.len();
+    for (i, value) in values.iter().enumerate() {
+        edited = if i < had {
+            set(&edited, &format!("{list}[{i}]"), value)?
+        } else {
+            insert(&edited, list, i, value)?
+        };
+    }
+    for i in (values.len()..had).rev() {
+        edited = remove(&edited, &format!("{list}[{i}]"))?;
+    }
+    Ok(edited)
+}
+
+/// The file's text with a new item of a list of mappings (a row of the
+/// copy list) after its last: `fields` are its keys and texts, a list of
+/// texts as a flow list.
+pub fn add_row(text: &str, list: &str, fields: &[(&str, Vec<String>)]) -> Result<String, Refused> {
+    let index = complete(text)?;
+    let (seq, items) = sequence(&index, list)?;
+    let mut want = tree(&index);
+    let mut row = serde_json::Map::new();
+    let written: Vec<String> = fields
+        .iter()
+        .map(|(key, values)| match values.as_slice() {
+            [one] if !key.ends_with('s') => {
+                row.insert(key.to_string(), one.as_str().into());
+                format!("{key}: {}", quoted(one))
+            }
+            many => {
+                row.insert(key.to_string(), many.iter().map(|v| serde_json::Value::from(v.as_str())).collect());
+                format!("{key}: [{}]", many.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "))
+            }
+        })
+        .collect();
+    if let Some(serde_json::Value::Array(rows)) = pointer_mut(&mut want, list) {
+        rows.push(serde_json::Value::Object(row));
+    }
+    let edited = match items.last() {
+        Some(last) if !text[seq.value.clone()].starts_with('[') => {
+            let start = line_start(text, dash(text, last));
+            let pad = " ".repeat(dash(text, last) - start);
+            let mut new = String::new();
+            for (i, line) in written.iter().enumerate() {
+                new.push_str(&pad);
+                new.push_str(if i == 0 { "- " } else { "  " });
+                new.push_str(line);
+                new.push('\n');
+            }
+            let at = line_end(text, item_end(text, last));
+            splice(text, at..at, &new)
+        }
+        _ => {
+            let mut pieces: Vec<String> =
+                items.iter().map(|n| text[n.value.clone()].to_string()).collect();
+            pieces.push(format!("{{{}}}", written.join(", ")));
+            splice(text, seq.value.clone(), &format!("[{}]", pieces.join(", ")))
+        }
+    };
+    checked(edited, &want, list)
+}
+
+fn complete(text: &str) -> Result<KeyIndex, Refused> {
+    let index = KeyIndex::build(text);
+    if !index.is_complete() {
+        return Err(Refused("the file has a YAML syntax error: fix it in a text editor".into()));
+    }
+    Ok(index)
+}
+
+/// The list at `list` and its items.
+fn sequence<'a>(index: &'a KeyIndex, list: &str) -> Result<(&'a Node, Vec<&'a Node>), Refused> {
+    match index.get(list) {
+        Some(node) if node.kind == NodeKind::Sequence => {
+            Ok((node, index.children(node).collect()))
+        }
+        Some(_) => Err(Refused(format!("the value at {list} is not a list"))),
+        None => Err(Refused(format!("there is no list at {list} in the file"))),
+    }
+}
+
+/// `summary[2]` → (`summary`, 2).
+fn item_of(key: &str) -> Option<(&str, usize)> {
+    let (list, rest) = key.rsplit_once('[')?;
+    Some((list, rest.strip_suffix(']')?.parse().ok()?))
+}
+
+/// Where the `-` of a block list's item is: the first `-` that starts a
+/// line's text at or before the item's value.
+fn dash(text: &str, item: &Node) -> usize {
+    let mut end = item.value.start;
+    loop {
+        let start = line_start(text, end);
+        let line = &text[start..end.max(start)];
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.starts_with('-') || start == 0 {
+            return start + (line.len() - trimmed.len());
+        }
+        end = start - 1;
+    }
+}
+
+/// Where an item's text ends, trailing spaces and line breaks left out.
+fn item_end(text: &str, item: &Node) -> usize {
+    item.value.start + text[item.value.clone()].trim_end().len()
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Just after the line break that ends the line of `at`.
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(text.len() + with.len());
+    out.push_str(&text[..range.start]);
+    out.push_str(with);
+    out.push_str(&text[range.end..]);
+    out
+}
+
+/// The edited text, if it reads as `want`.
+fn checked(edited: String, want: &serde_json::Value, key: &str) -> Result<String, Refused> {
+    let index = KeyIndex::build(&edited);
+    if index.is_complete() && &tree(&index) == want {
+        Ok(edited)
+    } else {
+        Err(Refused(format!("{key} could not be changed without changing other values")))
+    }
+}
+
+/// The file's values as JSON: mappings, lists and texts (aliases as `*`).
+fn tree(index: &KeyIndex) -> serde_json::Value {
+    fn of(index: &KeyIndex, node: &Node) -> serde_json::Value {
+        match &node.kind {
+            NodeKind::Scalar(value, _) => value.as_str().into(),
+            NodeKind::Alias => "*".into(),
+            NodeKind::Sequence => index.children(node).map(|c| of(index, c)).collect(),
+            NodeKind::Mapping => serde_json::Value::Object(
+                index
+                    .children(node)
+                    .map(|c| (c.key.as_ref().map_or("?".into(), |(k, _)| k.clone()), of(index, c)))
+                    .collect(),
+            ),
+        }
+    }
+    index.root().map_or(serde_json::Value::Null, |root| of(index, root))
+}
+
+/// The value at a key path (`a.b[2].c`) of a tree.
+fn pointer_mut<'a>(tree: &'a mut serde_json::Value, path: &str) -> Option<&'a mut serde_json::Value> {
+    let mut here = tree;
+    for part in path.split('.') {
+        let (name, indices) = part.split_once('[').map_or((part, ""), |(n, i)| (n, i));
+        if !name.is_empty() {
+            here = here.get_mut(name)?;
+        }
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            here = here.get_mut(index.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(here)
+}
+
+/// A block scalar among the other items of the list that `key` is an
+/// item of, if `key` is one.
+fn neighbour_block(text: &str, index: &KeyIndex, key: &str) -> Option<Block> {
+    let (list, _) = item_of(key)?;
+    let list = index.get(list)?;
+    index.children(list).filter(|n| n.path != key).find_map(|n| Block::find(text, &n.value))
 }
 
 /// A block scalar as it is written: its indicator (`|`, `>-`, ...) on the
@@ -283,6 +597,36 @@ mod tests {
         assert!(edited.contains("  - Plain again\n"), "{edited}");
         let edited = set(FILE, "summary[2]", "yes").unwrap();
         assert!(edited.contains("  - \"yes\"\n"), "a word YAML reads as true is quoted: {edited}");
+    }
+
+    #[test]
+    fn paragraphs_are_added_moved_and_removed_in_their_neighbours_style() {
+        let added = insert(FILE, "summary", 1, "A new one, long enough to be a paragraph.").unwrap();
+        assert!(added.contains("    on two lines.\n  - |-\n    A new one, long enough"), "{added}");
+        assert_eq!(value_at(&added, "summary[2]"), "Second, quoted.");
+        let empty = insert(FILE, "summary", 3, "").unwrap();
+        assert!(empty.ends_with("  - Third plain\n  - \"\"\nstrengths: [Good., \"Fine\"]\n"), "{empty}");
+        let typed = set(&empty, "summary[3]", "Typed into the new one.").unwrap();
+        assert!(typed.contains("  - Third plain\n  - |-\n    Typed into the new one.\nstrengths"), "{typed}");
+        let flow = insert(FILE, "strengths", 0, "First: yes").unwrap();
+        assert!(flow.contains("strengths: [\"First: yes\", Good., \"Fine\"]"), "{flow}");
+        let swapped = swap(FILE, "summary", 1).unwrap();
+        assert_eq!(value_at(&swapped, "summary[1]"), "Third plain");
+        assert_eq!(value_at(&swapped, "summary[2]"), "Second, quoted.");
+        assert!(swapped.contains("# a comment between"));
+        let removed = remove(FILE, "summary[0]").unwrap();
+        assert!(removed.starts_with("# A letter\narea: Barnet   # the area\nsummary:\n\n  # a comment between\n  - \"Second"), "{removed}");
+        let removed = remove(FILE, "strengths[1]").unwrap();
+        assert!(removed.ends_with("strengths: [Good.]\n"), "{removed}");
+        let one = "a:\n  - only\nb: 1\n";
+        assert_eq!(remove(one, "a[0]").unwrap(), "a: []\nb: 1\n");
+        let names = set_list(FILE, "strengths", &["One".into(), "Two".into(), "Three".into()]).unwrap();
+        assert!(names.ends_with("strengths: [One, Two, \"Three\"]\n"), "{names}");
+        let rows = "copy_to:\n  - role: A\n    names: [x]\nend: 1\n";
+        let added = add_row(rows, "copy_to", &[("role", vec!["B & C".into()]), ("names", vec!["y".into(), "z".into()])]).unwrap();
+        assert_eq!(added, "copy_to:\n  - role: A\n    names: [x]\n  - role: \"B & C\"\n    names: [\"y\", \"z\"]\nend: 1\n");
+        assert!(remove(FILE, "area").is_err());
+        assert!(insert(FILE, "summary", 9, "x").is_err());
     }
 
     #[test]

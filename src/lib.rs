@@ -35,6 +35,7 @@ pub mod error;
 mod fields;
 mod fonts;
 pub mod format;
+pub mod guide;
 pub mod import;
 mod layout;
 pub mod letter;

@@ -241,6 +241,11 @@ impl Pipeline {
         })
     }
 
+    /// The template files in use: the embedded ones and `--templates`.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
     /// The rules of `preflight`: `preflight.yaml` among the templates.
     pub fn preflight_rules(&self) -> Result<preflight::Rules, Error> {
         preflight::Rules::read(template(&self.templates, PREFLIGHT)?)
@@ -442,8 +447,8 @@ impl Pipeline {
     /// Reads a published letter back into a findings file, without
     /// checking the file (what [`Pipeline::import`] adds).
     pub fn import_only(&self, name: &str, bytes: &[u8]) -> Result<crate::import::Imported, Error> {
-        let starter = template(&self.templates, crate::templates::STARTER)?;
-        crate::import::import(name, bytes, &self.words, &self.organisation, &starter.text)
+        let starter = self.templates.starter(None)?;
+        crate::import::import(name, bytes, &self.words, &self.organisation, &starter)
     }
 
     /// The words of a letter as a reader reads them, passage by passage:

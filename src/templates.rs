@@ -4,7 +4,8 @@
 //! page, `sqs.docx.j2` for the body of the Word document, whose styles come
 //! from `reference.docx`), the layout (`style.typ`), the words of each language
 //! (`words/en.yaml`, `words/cy.yaml`), the organisation data
-//! (`organisation.yaml`) and the rules of `preflight` (`preflight.yaml`) ship
+//! (`organisation.yaml`), the rules of `preflight` (`preflight.yaml`) and
+//! the pages of `edit` (`edit/`) ship
 //! inside the binary, so the tool works with nothing beside it.
 //! `--templates DIR` lays a folder over them: a file in DIR (or in
 //! DIR/words/) with the same name wins, and new files (another letter, a
@@ -64,7 +65,19 @@ const EMBEDDED: &[(&str, &str)] = &[
     (STARTER, include_str!("../templates/starter.yaml")),
     (PREFLIGHT, include_str!("../templates/preflight.yaml")),
     ("sqs.docx.j2", include_str!("../templates/sqs.docx.j2")),
+    ("edit/govuk.html.j2", include_str!("../templates/edit/govuk.html.j2")),
+    ("edit/page.html.j2", include_str!("../templates/edit/page.html.j2")),
+    ("edit/overview.html.j2", include_str!("../templates/edit/overview.html.j2")),
+    ("edit/part.html.j2", include_str!("../templates/edit/part.html.j2")),
+    ("edit/new.html.j2", include_str!("../templates/edit/new.html.j2")),
+    ("edit/pages.html.j2", include_str!("../templates/edit/pages.html.j2")),
+    ("edit/edit.js", include_str!("../templates/edit/edit.js")),
+    ("edit/edit.css", include_str!("../templates/edit/edit.css")),
 ];
+
+/// Where the pages of `hmip-letter edit` are among the template files:
+/// `edit/part.html.j2`, with their script and style sheet.
+pub const EDIT_FOLDER: &str = "edit/";
 
 /// The template files that are not text: the reference document whose
 /// styles a Word letter takes.
@@ -73,11 +86,11 @@ const EMBEDDED_BINARY: &[(&str, &[u8])] =
 
 /// The extensions of template files that are text: templates, layout,
 /// words, organisation and preflight rules.
-pub(crate) const TEXT_EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml"];
+pub(crate) const TEXT_EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml", "js", "css"];
 
 /// The extensions of every template file a run reads: the text ones and
 /// the reference document of Word letters.
-pub(crate) const EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml", "docx"];
+pub(crate) const EXTENSIONS: &[&str] = &["j2", "typ", "yaml", "yml", "js", "css", "docx"];
 
 /// No template file is anywhere near this; a bigger one is a mistake.
 const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
@@ -113,9 +126,11 @@ impl Templates {
     pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut templates = Self::embedded();
         templates.overlay(dir, "")?;
-        let words = dir.join("words");
-        if words.is_dir() {
-            templates.overlay(&words, WORDS_FOLDER)?;
+        for folder in [WORDS_FOLDER, EDIT_FOLDER] {
+            let sub = dir.join(folder.trim_end_matches('/'));
+            if sub.is_dir() {
+                templates.overlay(&sub, folder)?;
+            }
         }
         Ok(templates)
     }
@@ -180,7 +195,8 @@ impl Templates {
     pub fn starter(&self, area: Option<&str>) -> Result<String, Error> {
         let missing =
             || Error::from(Diagnostic::error(format!("the template files have no {STARTER}")));
-        let text = self.source(STARTER).ok_or_else(missing)?.text.clone();
+        // `#: key` lines are the guide's comment for the key.
+        let text = crate::guide::expand(&self.source(STARTER).ok_or_else(missing)?.text);
         let Some(area) = area else { return Ok(text) };
         // A JSON string is a YAML double-quoted string: any area is safe.
         let quoted = serde_json::Value::from(area).to_string();

@@ -10,22 +10,33 @@
 //! token in the printed address, exchanged on the first visit for an
 //! `HttpOnly; SameSite=Strict` cookie. A request that changes anything must
 //! also come from the page's own origin. Anything else is refused with a
-//! 4xx and nothing changes. Every form works by plain submit, without
-//! JavaScript.
+//! 4xx and nothing changes.
+//!
+//! The pages follow the GOV.UK Design System with its own code
+//! (`assets.rs`), written by the templates in `templates/edit/`; what each
+//! part's form holds is `form.rs`. Every form works by plain submit,
+//! without JavaScript; `edit.js` adds saving as you type and the live
+//! preview.
 
+mod assets;
+mod form;
+
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use hmip_letter::templates::EDIT_FOLDER;
 use hmip_letter::{Diagnostic, Format, Options, Pipeline, SourceFile, edit, output};
-use minijinja::{Environment, context};
+use minijinja::{Environment, Value, context};
 
+use self::form::{Part, Submitted};
 use super::Sink;
 use crate::cli::EditArgs;
 
@@ -35,47 +46,10 @@ const MAX_BODY: usize = 1024 * 1024;
 /// The cookie that carries the session's secret.
 const COOKIE: &str = "hmip_letter_session";
 
-/// The parts of a letter, in the order of the overview: each an id for
-/// its address, a title, and the key prefixes of its values.
-fn parts(text: &str) -> Vec<(String, String, Vec<String>)> {
-    let mut out: Vec<(String, String, Vec<String>)> = vec![
-        (
-            "details".into(),
-            "The letter's details".into(),
-            ["letter", "language", "area", "published", "date_style", "status"]
-                .map(String::from)
-                .to_vec(),
-        ),
-        ("to-and-from".into(), "To and from".into(), vec!["to".into(), "from".into()]),
-        ("inspection".into(), "The inspection".into(), vec!["inspection".into()]),
-        ("summary".into(), "Summary".into(), vec!["summary".into()]),
-    ];
-    let areas = edit::fields(text, "commentary")
-        .iter()
-        .filter_map(|f| {
-            let rest = f.key.strip_prefix("commentary[")?;
-            rest.split(']').next()?.parse::<usize>().ok()
-        })
-        .max();
-    for n in 0..areas.map_or(0, |n| n + 1) {
-        let heading = edit::fields(text, &format!("commentary[{n}].heading"));
-        let title = heading
-            .first()
-            .map_or(format!("Commentary area {}", n + 1), |h| format!("{}. {}", n + 1, h.value));
-        out.push((format!("area-{}", n + 1), title, vec![format!("commentary[{n}]")]));
-    }
-    for (id, title, key) in [
-        ("operational-management", "Operational management", "operational_management"),
-        ("strengths", "Strengths", "strengths"),
-        ("improvements", "Areas for improvement", "improvements"),
-        ("lead-inspector", "The lead inspector", "lead_inspector"),
-        ("copy-list", "The copy list", "copy_to"),
-        ("footnotes", "Footnotes", "footnotes"),
-    ] {
-        out.push((id.into(), title.into(), vec![key.into()]));
-    }
-    out
-}
+/// How many versions of the file the server remembers, to merge a save
+/// made from an older page (a second tab, or the last save of a closing
+/// tab) with what was saved since.
+const VERSIONS: usize = 32;
 
 /// What the server knows.
 struct App {
@@ -86,8 +60,37 @@ struct App {
     host: String,
     origin: String,
     pages: Environment<'static>,
-    /// One save at a time.
-    saving: Mutex<()>,
+    /// One save at a time; the versions this server has seen or written.
+    saving: Mutex<Versions>,
+}
+
+/// The texts of the file's recent versions, by version, and which of them
+/// this server wrote.
+#[derive(Default)]
+struct Versions {
+    seen: VecDeque<(String, String, bool)>,
+}
+
+impl Versions {
+    fn remember(&mut self, version: &str, text: &str, ours: bool) {
+        if let Some(at) = self.seen.iter().position(|(v, ..)| v == version) {
+            let (_, _, was_ours) = self.seen.remove(at).unwrap_or_default();
+            self.seen.push_back((version.into(), text.into(), ours || was_ours));
+        } else {
+            self.seen.push_back((version.into(), text.into(), ours));
+        }
+        while self.seen.len() > VERSIONS {
+            self.seen.pop_front();
+        }
+    }
+
+    fn text(&self, version: &str) -> Option<&str> {
+        self.seen.iter().find(|(v, ..)| v == version).map(|(_, t, _)| t.as_str())
+    }
+
+    fn ours(&self, version: &str) -> bool {
+        self.seen.iter().any(|(v, _, ours)| v == version && *ours)
+    }
 }
 
 /// Starts the server and serves until Ctrl-C. `false` if it could not start.
@@ -96,10 +99,12 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
         sink.diagnostics(&[d], args.reading.diagnostics());
         false
     };
-    if let Err(error) = hmip_letter::load::regular(&args.file) {
-        let mut d = error.diagnostics().remove(0);
-        d = d.hint("create it first with: hmip-letter init \"AREA\"");
-        return fail(sink, d);
+    // A file that does not exist yet is started from `init`'s starter, on
+    // the first page; anything else must be a file.
+    if args.file.exists()
+        && let Err(error) = hmip_letter::load::regular(&args.file)
+    {
+        return fail(sink, error.diagnostics().remove(0));
     }
     let pipeline = match Pipeline::new(&args.reading.setup()) {
         Ok(pipeline) => pipeline,
@@ -107,6 +112,10 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
             sink.diagnostics(&error.diagnostics(), args.reading.diagnostics());
             return false;
         }
+    };
+    let pages = match environment(&pipeline) {
+        Ok(pages) => pages,
+        Err(d) => return fail(sink, d),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -126,13 +135,6 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
     let Some(token) = secret() else {
         return fail(sink, Diagnostic::error("no random numbers for the session's secret"));
     };
-    let mut pages = Environment::new();
-    pages.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    if let Err(e) =
-        pages.add_template("page.html.j2", include_str!("../../templates/edit/page.html.j2"))
-    {
-        return fail(sink, Diagnostic::error(format!("the edit page's template: {e}")));
-    }
     let host = format!("127.0.0.1:{port}");
     let app = Arc::new(App {
         name: args.file.display().to_string(),
@@ -142,7 +144,7 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
         host,
         token,
         pages,
-        saving: Mutex::new(()),
+        saving: Mutex::new(Versions::default()),
     });
     let address = format!("{}/?token={}", app.origin, app.token);
     // The address on a line of its own, on standard output, for the user
@@ -154,9 +156,13 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
     }
     let router = Router::new()
         .route("/", get(overview))
+        .route("/new", post(create))
         .route("/part/{id}", get(part_page).post(save))
         .route("/preview", get(preview))
         .route("/letter.pdf", get(pdf))
+        .route("/pages", get(page_images))
+        .route("/page/{file}", get(page_image))
+        .route("/assets/{file}", get(asset))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app);
@@ -171,6 +177,22 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
         Ok(()) => true,
         Err(e) => fail(sink, Diagnostic::error(format!("the server stopped: {e}"))),
     }
+}
+
+/// The pages' templates, from the template files (`edit/…`, which
+/// `--templates DIR/edit/` overrides), with user text escaped as HTML.
+fn environment(pipeline: &Pipeline) -> Result<Environment<'static>, Diagnostic> {
+    let mut pages = Environment::new();
+    pages.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    pages.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    for (name, file) in pipeline.templates().iter() {
+        if let Some(source) = file.source.as_ref().filter(|_| name.starts_with(EDIT_FOLDER)) {
+            pages.add_template_owned(name.to_string(), source.text.to_string()).map_err(|e| {
+                Diagnostic::error(format!("the edit page's template {name}: {e}"))
+            })?;
+        }
+    }
+    Ok(pages)
 }
 
 /// 32 random bytes as hex.
@@ -191,9 +213,31 @@ fn open_browser(address: &str) {
     drop(command);
 }
 
+/// What every answer carries: nothing loads from elsewhere, no other site
+/// frames the pages, the address (with its token) is never sent on, and
+/// nothing is cached.
+const HEADERS: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+         script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+    ),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+];
+
 /// Refuses every request not from this page: another `Host`, no secret,
 /// or a change from another origin.
 async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let mut response = checked(&app, request, next).await;
+    for (name, value) in HEADERS {
+        response.headers_mut().insert(*name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn checked(app: &App, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if headers.get(header::HOST).and_then(|h| h.to_str().ok()) != Some(app.host.as_str()) {
         return refuse(
@@ -264,13 +308,27 @@ fn same_origin(headers: &HeaderMap, origin: &str) -> bool {
     }
 }
 
-/// The file as it is on disk, and its version (a hash of its bytes).
-fn current(app: &App) -> Result<(String, String), String> {
-    let text = std::fs::read_to_string(&app.path)
-        .map_err(|e| format!("{} cannot be read: {e}", app.name))?;
+fn version_of(text: &str) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut hasher);
-    Ok((text, format!("{:016x}", hasher.finish())))
+    format!("{:016x}", hasher.finish())
+}
+
+/// The file as it is on disk and its version (a hash of its bytes);
+/// `None` when it does not exist yet.
+fn current(app: &App) -> Result<Option<(String, String)>, String> {
+    match std::fs::read_to_string(&app.path) {
+        Ok(text) => {
+            let version = version_of(&text);
+            Ok(Some((text, version)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{} cannot be read: {e}", app.name)),
+    }
+}
+
+fn versions(app: &App) -> MutexGuard<'_, Versions> {
+    app.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What `check` (and preflight's personal data) says of the text: each
@@ -292,201 +350,336 @@ fn problems(app: &App, text: &str) -> Vec<Diagnostic> {
     }
 }
 
-/// Whether a key is one of a part's.
-fn in_part(key: &str, prefixes: &[String]) -> bool {
-    prefixes.iter().any(|p| {
-        key == p || key.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with(['.', '[']))
-    })
+fn page(app: &App, template: &str, values: Value) -> Response {
+    let name = format!("{EDIT_FOLDER}{template}");
+    match app.pages.get_template(&name).and_then(|t| t.render(values)) {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("{name} could not be written: {e}")),
+    }
 }
 
-fn page(app: &App, values: minijinja::Value) -> Response {
-    match app.pages.get_template("page.html.j2").and_then(|t| t.render(values)) {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, format!("the page could not be written: {e}"))
-                .into_response()
-        }
+/// What every page shows: the file's name, and whether the letter renders.
+fn common(app: &App, found: &[Diagnostic]) -> Value {
+    context! {
+        file => app.name.clone(), renders => !found.iter().any(Diagnostic::is_error),
+        govuk_frontend => assets::GOVUK_FRONTEND,
+    }
+}
+
+/// The status of a part, from its problems.
+fn status(found: &[Diagnostic], part: &Part) -> &'static str {
+    let mine: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.is_error() && d.key.as_deref().is_some_and(|k| form::in_part(k, part)))
+        .collect();
+    if mine.iter().any(|d| d.message.starts_with("placeholder text")) {
+        "Has placeholders"
+    } else if !mine.is_empty() {
+        "Has errors"
+    } else {
+        "Complete"
     }
 }
 
 async fn overview(State(app): State<Arc<App>>) -> Response {
-    let (text, _) = match current(&app) {
-        Ok(file) => file,
+    let (text, version) = match current(&app) {
+        Ok(Some(file)) => file,
+        Ok(None) => return new_page(&app, None),
         Err(why) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
     };
+    versions(&app).remember(&version, &text, false);
     let found = problems(&app, &text);
-    let parts: Vec<_> = parts(&text)
-        .into_iter()
-        .map(|(id, title, prefixes)| {
-            let mine: Vec<&Diagnostic> = found
-                .iter()
-                .filter(|d| d.is_error() && d.key.as_deref().is_some_and(|k| in_part(k, &prefixes)))
-                .collect();
-            let status = if mine
-                .iter()
-                .any(|d| d.message.contains("placeholder") || d.message.contains("TODO"))
-            {
-                "Has placeholders"
-            } else if !mine.is_empty() {
-                "Has errors"
-            } else {
-                "Complete"
+    let parts = form::parts(&text);
+    let items: Vec<Value> = parts
+        .iter()
+        .map(|part| {
+            let status = match self::status(&found, part) {
+                "Complete" => context! { text => "Complete" },
+                "Has errors" => context! { tag => context! { text => "Has errors", classes => "govuk-tag--red" } },
+                other => context! { tag => context! { text => other, classes => "govuk-tag--blue" } },
             };
-            context! { id, title, status }
+            context! { title => context! { text => part.title.clone() }, href => format!("/part/{}", part.id), status }
         })
         .collect();
-    let errors: Vec<_> = found
+    // Problems of the whole letter, at no part: at the top.
+    let errors: Vec<Value> = found
         .iter()
-        .filter(|d| d.is_error() && d.key.is_none())
-        .map(|d| context! { message => d.message.clone() })
+        .filter(|d| d.is_error())
+        .filter(|d| !d.key.as_deref().is_some_and(|k| parts.iter().any(|p| form::in_part(k, p))))
+        .map(|d| context! { text => d.message.clone() })
         .collect();
-    page(&app, context! { title => "Your letter", file => app.name.clone(), parts, errors })
+    let complete = parts.iter().filter(|p| status(&found, p) == "Complete").count();
+    page(
+        &app,
+        "overview.html.j2",
+        context! { title => "Your letter", items, errors, complete, total => parts.len(), ..common(&app, &found) },
+    )
 }
 
-/// A field's id in the page: its key with `[`, `]` and `.` as `-`.
-fn field_id(key: &str) -> String {
-    key.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
+/// The first page for a file that does not exist yet: the area, then the
+/// starter letter of `init`.
+fn new_page(app: &App, error: Option<&str>) -> Response {
+    page(
+        app,
+        "new.html.j2",
+        context! { title => "Start a new letter", file => app.name.clone(), error },
+    )
 }
 
-/// "commentary[1].paragraphs[0]" → "Paragraph 1 (commentary[1].paragraphs[0])".
-fn label(key: &str) -> String {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let (name, number) = match last.split_once('[') {
-        Some((name, rest)) => {
-            (name, rest.trim_end_matches(']').parse::<usize>().ok().map(|n| n + 1))
-        }
-        None => (last, None),
-    };
-    let name = name.replace('_', " ");
-    let mut name: String = name
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
-        .collect();
-    if let Some(n) = number {
-        name = format!("{} {n}", name.trim_end_matches('s'));
+async fn create(State(app): State<Arc<App>>, Form(form): Form<Vec<(String, String)>>) -> Response {
+    let area = form.iter().find(|(k, _)| k == "area").map_or("", |(_, v)| v.trim());
+    let language = form.iter().find(|(k, _)| k == "language").map_or("en-GB", |(_, v)| v.as_str());
+    if area.is_empty() {
+        let mut response = new_page(&app, Some("Enter the area inspected"));
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
     }
-    format!("{name} ({key})")
+    let _one = versions(&app);
+    let started = app.pipeline.templates().starter(Some(area)).map_err(|e| e.to_string()).and_then(
+        |text| match language {
+            "cy" => edit::set(&text, "language", "cy").map_err(|r| r.0),
+            _ => Ok(text),
+        },
+    );
+    let text = match started {
+        Ok(text) => text,
+        Err(why) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
+    };
+    // Never over a file that appeared since the page was shown.
+    if let Err(error) = output::write_new(&app.path, text.as_bytes()) {
+        if app.path.exists() {
+            return Redirect::to("/").into_response();
+        }
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    Redirect::to("/").into_response()
 }
 
-fn part_view(app: &App, id: &str, text: &str, version: &str, notice: Option<&str>) -> Response {
-    let Some((_, title, prefixes)) = parts(text).into_iter().find(|(p, ..)| p == id) else {
-        return refuse(StatusCode::NOT_FOUND, "There is no such part of the letter.");
-    };
+fn find_part(text: &str, id: &str) -> Option<Part> {
+    form::parts(text).into_iter().find(|p| p.id == id)
+}
+
+fn part_view(
+    app: &App,
+    part: &Part,
+    text: &str,
+    version: &str,
+    notice: Option<&str>,
+    focus: Option<&str>,
+) -> Response {
     let found = problems(app, text);
-    let fields: Vec<_> = prefixes
+    let form = form::form(part, text, &found);
+    let anchor = |key: &str| {
+        form.anchors.iter().filter(|(k, _)| key == k || key.starts_with(k.as_str())).max_by_key(|(k, _)| k.len()).map(|(_, a)| a.clone())
+    };
+    let errors: Vec<Value> = found
         .iter()
-        .flat_map(|p| edit::fields(text, p))
-        .filter(|f| !f.key.contains("[") || prefixes.iter().any(|p| f.key.starts_with(p.as_str())))
-        .map(|f| {
-            let error = found.iter().find(|d| d.key.as_deref() == Some(f.key.as_str())).map(|d| d.message.clone());
-            context! { id => field_id(&f.key), key => f.key.clone(), label => label(&f.key), value => f.value, long => f.long, error }
-        })
-        .collect();
-    let errors: Vec<_> = found
-        .iter()
-        .filter(|d| d.key.as_deref().is_some_and(|k| in_part(k, &prefixes)))
-        .map(|d| context! { message => d.message.clone(), anchor => d.key.as_deref().map(|k| format!("#{}", field_id(k))) })
+        .filter(|d| d.is_error() && d.key.as_deref().is_some_and(|k| form::in_part(k, part)))
+        .map(|d| context! { text => d.message.clone(), href => d.key.as_deref().and_then(anchor) })
         .collect();
     page(
         app,
-        context! { title, file => app.name.clone(), part => id, version, fields, errors, notice, notice_link => notice.map(|_| format!("/part/{id}")) },
+        "part.html.j2",
+        context! {
+            title => part.title.clone(), part => part.id.clone(), version, controls => form.controls,
+            errors, notice, focus => focus.map(form::field_id), ..common(app, &found)
+        },
     )
 }
 
 async fn part_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    match current(&app) {
-        Ok((text, version)) => part_view(&app, &id, &text, &version, None),
-        Err(why) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
+    let (text, version) = match current(&app) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Redirect::to("/").into_response(),
+        Err(why) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
+    };
+    versions(&app).remember(&version, &text, false);
+    match find_part(&text, &id) {
+        Some(part) => part_view(&app, &part, &text, &version, None, None),
+        None => refuse(StatusCode::NOT_FOUND, "There is no such part of the letter."),
     }
 }
 
-/// Saves a part's form: each changed value rewritten in place, in one
-/// write, unless the file changed on disk since the page read it.
+/// Why a save was refused: the status, and what the page says.
+struct Unsaved(StatusCode, String);
+
+/// Saves a part's form: each value the user changed rewritten in place,
+/// and the button's change to a list, in one write. A form made from an
+/// older version is merged with what was saved since, value by value; a
+/// value that someone else changed on disk as well is not overwritten.
 async fn save(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    headers: HeaderMap,
+    Form(sent): Form<Vec<(String, String)>>,
 ) -> Response {
-    let _one = app.saving.lock();
-    let (text, version) = match current(&app) {
-        Ok(file) => file,
-        Err(why) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
-    };
-    let sent = form.iter().find(|(k, _)| k == "version").map(|(_, v)| v.as_str());
-    if sent != Some(version.as_str()) {
-        let mut response = part_view(
-            &app,
-            &id,
-            &text,
-            &version,
-            Some("The file was changed on disk since this page was read: nothing was saved."),
-        );
-        *response.status_mut() = StatusCode::CONFLICT;
-        return response;
+    let autosave = headers.contains_key("x-autosave");
+    let outcome = saved(&app, &id, &sent);
+    match (outcome, autosave) {
+        (Ok((version, _)), true) => {
+            json(StatusCode::OK, serde_json::json!({ "saved": true, "version": version }))
+        }
+        (Ok((_, focus)), false) => {
+            let to = match focus {
+                Some(key) => format!("/part/{id}#{}", form::field_id(&key)),
+                None => format!("/part/{id}"),
+            };
+            Redirect::to(&to).into_response()
+        }
+        (Err(Unsaved(status, why)), true) => {
+            json(status, serde_json::json!({ "saved": false, "message": why }))
+        }
+        (Err(Unsaved(status, why)), false) => {
+            let Ok(Some((text, version))) = current(&app) else {
+                return refuse(status, &why);
+            };
+            let Some(part) = find_part(&text, &id) else { return refuse(status, &why) };
+            let mut response = part_view(&app, &part, &text, &version, Some(&why), None);
+            *response.status_mut() = status;
+            response
+        }
     }
-    let Some((_, _, prefixes)) = parts(&text).into_iter().find(|(p, ..)| *p == id) else {
-        return refuse(StatusCode::NOT_FOUND, "There is no such part of the letter.");
+}
+
+fn json(status: StatusCode, value: serde_json::Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+}
+
+/// The save itself: the new version and the field to show next.
+fn saved(app: &App, id: &str, sent: &[(String, String)]) -> Result<(String, Option<String>), Unsaved> {
+    let bad = |why: String| Unsaved(StatusCode::UNPROCESSABLE_ENTITY, why);
+    let submitted = Submitted::read(sent).map_err(|r| bad(r.0))?;
+    let mut versions = versions(app);
+    let (text, version) = match current(app) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Err(Unsaved(StatusCode::CONFLICT, format!("{} is not there any more: nothing was saved.", app.name))),
+        Err(why) => return Err(Unsaved(StatusCode::INTERNAL_SERVER_ERROR, why)),
     };
+    let Some(part) = find_part(&text, id) else {
+        return Err(Unsaved(StatusCode::NOT_FOUND, "There is no such part of the letter.".into()));
+    };
+    if let Some(key) = submitted.keys().find(|k| !form::in_part(k, &part)) {
+        return Err(Unsaved(StatusCode::BAD_REQUEST, format!("A field of another part was sent: {key}.")));
+    }
+    let sent_version = submitted.version.clone().unwrap_or_default();
+    // The text the page was made from, if the server still has it.
+    let base = if sent_version == version { Some(text.clone()) } else { versions.text(&sent_version).map(str::to_string) };
+    let changed_elsewhere = sent_version != version && !versions.ours(&version);
+    let conflict = || {
+        Unsaved(
+            StatusCode::CONFLICT,
+            "The file was changed on disk since this page was read: nothing was saved.".into(),
+        )
+    };
+    let Some(base) = base else { return Err(conflict()) };
     let mut edited = text.clone();
-    for (name, value) in &form {
-        let Some(key) = name.strip_prefix("f:") else { continue };
-        if !in_part(key, &prefixes) {
-            return refuse(StatusCode::BAD_REQUEST, "A field of another part was sent.");
+    for (key, value) in &submitted.texts {
+        let was = edit::shape(&base, key);
+        let now = edit::shape(&edited, key);
+        let mine = hmip_letter::edit::Shape::Text(value.clone());
+        // A value the user did not change is left as it is now.
+        if was.as_ref() == Some(&mine) || (value.is_empty() && was == Some(edit::Shape::Nothing)) {
+            continue;
         }
-        // Browsers send a textarea's line breaks as CR LF.
-        let value = value.replace("\r\n", "\n");
-        match edit::set(&edited, key, &value) {
-            Ok(next) => edited = next,
-            Err(refused) => {
-                let mut response = part_view(&app, &id, &text, &version, Some(&refused.0));
-                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                return response;
-            }
+        if changed_elsewhere && now != was && now.as_ref() != Some(&mine) {
+            return Err(conflict());
         }
+        if now.is_none() {
+            // The item was removed since (by this tab's own button).
+            continue;
+        }
+        edited = edit::set(&edited, key, value).map_err(|r| bad(r.0))?;
     }
-    if edited != text
-        && let Err(error) = output::write_atomic(&app.path, edited.as_bytes())
-    {
-        return refuse(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    for (key, names) in &submitted.lists {
+        edited = edit::set_list(&edited, key, names).map_err(|r| bad(r.0))?;
     }
-    Redirect::to(&format!("/part/{id}")).into_response()
+    let mut focus = None;
+    if let Some(action) = &submitted.action {
+        let (next, show) = action.apply(&edited).map_err(|r| bad(r.0))?;
+        edited = next;
+        focus = show;
+    }
+    let new_version = version_of(&edited);
+    if edited != text {
+        output::write_atomic(&app.path, edited.as_bytes())
+            .map_err(|e| Unsaved(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    }
+    versions.remember(&version, &text, false);
+    versions.remember(&new_version, &edited, true);
+    Ok((new_version, focus))
 }
 
 /// The letter as `render --format html` writes it, from the file as it is.
 async fn preview(State(app): State<Arc<App>>) -> Response {
-    render(&app, Format::Html)
+    match render(&app, Format::Html) {
+        Ok(mut files) => Html(files.remove(0)).into_response(),
+        Err(response) => response,
+    }
 }
 
 async fn pdf(State(app): State<Arc<App>>) -> Response {
-    render(&app, Format::Pdf)
+    match render(&app, Format::Pdf) {
+        Ok(mut files) => ([(header::CONTENT_TYPE, "application/pdf")], files.remove(0)).into_response(),
+        Err(response) => response,
+    }
 }
 
-fn render(app: &App, format: Format) -> Response {
+/// The letter's pages as images, as `render --format png` draws them.
+async fn page_images(State(app): State<Arc<App>>) -> Response {
+    match render(&app, Format::Png) {
+        Ok(files) => {
+            let pages: Vec<usize> = (1..=files.len()).collect();
+            page(&app, "pages.html.j2", context! { title => "The letter's pages", pages, file => app.name.clone(), renders => true })
+        }
+        Err(response) => response,
+    }
+}
+
+async fn page_image(State(app): State<Arc<App>>, Path(file): Path<String>) -> Response {
+    let Some(n) = file.strip_suffix(".png").and_then(|n| n.parse::<usize>().ok()) else {
+        return refuse(StatusCode::NOT_FOUND, "There is no such page.");
+    };
+    match render(&app, Format::Png) {
+        Ok(mut files) if (1..=files.len()).contains(&n) => {
+            ([(header::CONTENT_TYPE, "image/png")], files.swap_remove(n - 1)).into_response()
+        }
+        Ok(_) => refuse(StatusCode::NOT_FOUND, "There is no such page."),
+        Err(response) => response,
+    }
+}
+
+fn render(app: &App, format: Format) -> Result<Vec<Vec<u8>>, Response> {
     let input = hmip_letter::load::Input::Path(app.path.clone());
     let options = Options { format, ..Options::default() };
     match app.pipeline.export_input(&input, &options) {
-        Ok(exported) => {
-            let kind =
-                if format == Format::Pdf { "application/pdf" } else { "text/html; charset=utf-8" };
-            let bytes = exported.files.into_iter().next().unwrap_or_default();
-            ([(header::CONTENT_TYPE, kind)], bytes).into_response()
-        }
+        Ok(exported) if !exported.files.is_empty() => Ok(exported.files),
+        Ok(_) => Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The letter rendered to nothing.")),
         Err(error) => {
-            let messages: Vec<String> = error.diagnostics().iter().map(|d| d.to_string()).collect();
-            let html = format!(
-                "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>The letter does not render yet</title></head><body><main><h1>The letter does not render yet</h1><ul>{}</ul></main></body></html>",
-                messages.iter().map(|m| format!("<li>{}</li>", escape(m))).collect::<String>()
+            let errors: Vec<Value> =
+                error.diagnostics().iter().map(|d| context! { text => d.to_string() }).collect();
+            let mut response = page(
+                app,
+                "pages.html.j2",
+                context! { title => "The letter does not render yet", errors, file => app.name.clone() },
             );
-            (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Err(response)
         }
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// The design system's files, and the editor's script and style sheet.
+async fn asset(State(app): State<Arc<App>>, Path(file): Path<String>) -> Response {
+    if let Some((bytes, kind)) = assets::asset(&file) {
+        return ([(header::CONTENT_TYPE, kind)], bytes).into_response();
+    }
+    let kind = match file.rsplit_once('.').map(|(_, e)| e) {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        _ => return refuse(StatusCode::NOT_FOUND, "There is no such file."),
+    };
+    match app.pipeline.templates().get(&format!("{EDIT_FOLDER}{file}")) {
+        Some(found) => ([(header::CONTENT_TYPE, kind)], found.bytes.to_vec()).into_response(),
+        None => refuse(StatusCode::NOT_FOUND, "There is no such file."),
+    }
 }

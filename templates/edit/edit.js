@@ -1,0 +1,109 @@
+// hmip-letter edit: what the page adds when JavaScript runs. Every form
+// works without it (plain submit buttons); this adds saving as you type
+// and the live preview. User text only ever goes into form values and
+// the request body, never into the page as HTML.
+import { initAll } from './govuk-frontend.min.js'
+
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+initAll()
+
+const form = document.querySelector('form[data-autosave]')
+if (form) {
+  const status = document.getElementById('save-status')
+  const frame = document.querySelector('.edit-preview__frame')
+  let dirty = false
+  let saving = false
+  let refresh = null
+
+  const say = (text) => { if (status) status.textContent = text }
+  const fields = () => new URLSearchParams(new FormData(form))
+
+  // One save at a time; typing during a save is sent when it is done.
+  async function save () {
+    if (saving) { dirty = true; return }
+    saving = true
+    dirty = false
+    clearTimeout(refresh)
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body: fields(),
+        headers: { 'X-Autosave': '1' },
+        credentials: 'same-origin'
+      })
+      const answer = await response.json()
+      if (answer.saved) {
+        form.elements.version.value = answer.version
+        say('Saved')
+      } else {
+        say('Not saved: ' + answer.message)
+        if (response.status === 409) { dirty = false }
+      }
+    } catch (error) {
+      dirty = true
+      say('Not saved: the editor does not answer. Is it still running?')
+    }
+    saving = false
+    if (dirty) {
+      save()
+    } else {
+      refresh = setTimeout(update, 300)
+    }
+  }
+
+  // After a pause: the checks' messages at their fields, and the preview.
+  async function update () {
+    if (saving || dirty) return
+    try {
+      const response = await fetch(window.location.pathname, { credentials: 'same-origin' })
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+      const summary = page.getElementById('error-summary-slot')
+      const here = document.getElementById('error-summary-slot')
+      if (summary && here) here.replaceChildren(...summary.childNodes)
+      for (const group of form.querySelectorAll('[data-field]')) {
+        const fresh = page.querySelector(`[data-field="${group.dataset.field}"]`)
+        if (fresh) messages(group, fresh)
+      }
+    } catch (error) {
+      return
+    }
+    if (frame && frame.contentWindow) {
+      const y = frame.contentWindow.scrollY
+      frame.addEventListener('load', () => frame.contentWindow.scrollTo(0, y), { once: true })
+      frame.contentWindow.location.reload()
+    }
+  }
+
+  // Takes a field's error message (and its error styles) from the page as
+  // the server now writes it, leaving the field itself, and what is being
+  // typed in it, alone.
+  function messages (group, fresh) {
+    const old = group.querySelector(':scope .govuk-form-group')
+    const now = fresh.querySelector(':scope .govuk-form-group')
+    if (!old || !now) return
+    old.className = now.className
+    for (const message of old.querySelectorAll(':scope > .govuk-error-message, :scope > fieldset > .govuk-error-message')) message.remove()
+    const newMessage = now.querySelector(':scope > .govuk-error-message, :scope > fieldset > .govuk-error-message')
+    const control = old.querySelector(':scope > input, :scope > textarea, :scope > fieldset > .govuk-date-input, :scope > fieldset > .govuk-radios')
+    if (newMessage && control) control.before(document.importNode(newMessage, true))
+    for (const input of old.querySelectorAll('input, textarea, fieldset')) {
+      const match = input.id ? now.querySelector(`#${CSS.escape(input.id)}`) : (input.tagName === 'FIELDSET' ? now.querySelector('fieldset') : null)
+      if (!match) continue
+      for (const name of ['class', 'aria-describedby']) {
+        if (match.hasAttribute(name)) input.setAttribute(name, match.getAttribute(name))
+        else input.removeAttribute(name)
+      }
+    }
+  }
+
+  form.addEventListener('input', () => { dirty = true; save() })
+  form.addEventListener('change', () => { dirty = true; save() })
+
+  // A tab closed (or left) before the last save was sent sends it now.
+  window.addEventListener('pagehide', () => {
+    if (dirty || saving) navigator.sendBeacon(form.action, fields())
+  })
+
+  const focus = form.dataset.focus && document.getElementById(form.dataset.focus)
+  if (focus) focus.focus()
+}
