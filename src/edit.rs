@@ -305,6 +305,35 @@ pub fn add_row(text: &str, list: &str, fields: &[(&str, Vec<String>)]) -> Result
     checked(edited, &want, list)
 }
 
+/// The file's text with a new top-level key `key: value`, on a line of
+/// its own after the first of `after` (keys that come before it, nearest
+/// first) that the file has, or after the file's first key.
+pub fn add_key(text: &str, key: &str, value: &str, after: &[&str]) -> Result<String, Refused> {
+    let index = complete(text)?;
+    if index.get(key).is_some() {
+        return Err(Refused(format!("the file has {key} already")));
+    }
+    let Some(root) = index.root().filter(|r| r.kind == NodeKind::Mapping) else {
+        return Err(Refused("the file is not a mapping of keys to values".into()));
+    };
+    let top: Vec<&Node> = index.children(root).collect();
+    let Some(anchor) = after.iter().find_map(|k| top.iter().find(|n| n.path == *k)).or(top.first())
+    else {
+        return Err(Refused("the file has no keys".into()));
+    };
+    let mut want = tree(&index);
+    if let serde_json::Value::Object(map) = &mut want {
+        map.insert(key.to_string(), value.into());
+    }
+    let written = if is_plain_safe(value) { value.to_string() } else { quoted(value) };
+    let at = line_end(text, item_end(text, anchor));
+    let mut new = format!("{key}: {written}\n");
+    if at == text.len() && !text.ends_with('\n') {
+        new.insert(0, '\n');
+    }
+    checked(splice(text, at..at, &new), &want, key)
+}
+
 fn complete(text: &str) -> Result<KeyIndex, Refused> {
     let index = KeyIndex::build(text);
     if !index.is_complete() {
@@ -625,6 +654,9 @@ mod tests {
         let rows = "copy_to:\n  - role: A\n    names: [x]\nend: 1\n";
         let added = add_row(rows, "copy_to", &[("role", vec!["B & C".into()]), ("names", vec!["y".into(), "z".into()])]).unwrap();
         assert_eq!(added, "copy_to:\n  - role: A\n    names: [x]\n  - role: \"B & C\"\n    names: [\"y\", \"z\"]\nend: 1\n");
+        let keyed = add_key(FILE, "status", "draft", &["published", "area"]).unwrap();
+        assert!(keyed.starts_with("# A letter\narea: Barnet   # the area\nstatus: draft\nsummary:"), "{keyed}");
+        assert!(add_key(FILE, "area", "x", &[]).is_err());
         assert!(remove(FILE, "area").is_err());
         assert!(insert(FILE, "summary", 9, "x").is_err());
     }

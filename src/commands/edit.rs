@@ -571,6 +571,12 @@ fn saved(app: &App, id: &str, sent: &[(String, String)]) -> Result<(String, Opti
             "The file was changed on disk since this page was read: nothing was saved.".into(),
         )
     };
+    // Something else wrote the file since the page read it: nothing is
+    // overwritten. (A page older than this server's own last save, a
+    // second tab or a closing tab's last save, is merged with it.)
+    if changed_elsewhere {
+        return Err(conflict());
+    }
     let Some(base) = base else { return Err(conflict()) };
     let mut edited = text.clone();
     for (key, value) in &submitted.texts {
@@ -581,11 +587,13 @@ fn saved(app: &App, id: &str, sent: &[(String, String)]) -> Result<(String, Opti
         if was.as_ref() == Some(&mine) || (value.is_empty() && was == Some(edit::Shape::Nothing)) {
             continue;
         }
-        if changed_elsewhere && now != was && now.as_ref() != Some(&mine) {
-            return Err(conflict());
-        }
         if now.is_none() {
-            // The item was removed since (by this tab's own button).
+            // A choice the file leaves out, now made: the key is added.
+            if was.is_none() && form::default_of(key).is_some_and(|d| d != value) {
+                let after = form::written_after(key);
+                edited = edit::add_key(&edited, key, value, after).map_err(|r| bad(r.0))?;
+            }
+            // Otherwise the item was removed since (by this tab's own button).
             continue;
         }
         edited = edit::set(&edited, key, value).map_err(|r| bad(r.0))?;

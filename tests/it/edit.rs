@@ -27,8 +27,16 @@ impl Drop for Editor {
 
 impl Editor {
     fn start() -> Editor {
+        Editor::start_on(Some("barnet-2014.yaml"))
+    }
+
+    /// An editor on a copy of a fixture as `barnet.yaml`, or on a file that
+    /// is not there yet.
+    fn start_on(fixture_name: Option<&str>) -> Editor {
         let dir = tempfile::tempdir().unwrap();
-        fs::copy(fixture("barnet-2014.yaml"), dir.path().join("barnet.yaml")).unwrap();
+        if let Some(name) = fixture_name {
+            fs::copy(fixture(name), dir.path().join("barnet.yaml")).unwrap();
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_hmip-letter"))
             .args(["edit", "barnet.yaml", "--no-open"])
             .current_dir(dir.path())
@@ -104,7 +112,8 @@ fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body:
     let reply = String::from_utf8_lossy(&reply).into_owned();
     let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Reply { status, head: head.to_string(), body: body.to_string() }
+    // minijinja writes `/` in text as `&#x2f;`, which browsers read as `/`.
+    Reply { status, head: head.to_string(), body: body.replace("&#x2f;", "/") }
 }
 
 /// Form encoding of one value.
@@ -229,9 +238,222 @@ fn a_form_submit_edits_one_value_in_place_and_errors_show_at_the_field() {
 }
 
 #[test]
-fn edit_of_a_file_that_is_not_there_says_how_to_make_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path(), &["edit", "new.yaml", "--no-open"], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("hmip-letter init"), "{}", stderr(&out));
+fn a_new_file_starts_from_the_starter_with_the_area_asked_first() {
+    let editor = Editor::start_on(None);
+    let cookie = editor.cookie();
+    let first = editor.send("GET", "/", &[("Cookie", &cookie)], "").body;
+    assert!(first.contains("What area was inspected?"), "{first}");
+    assert!(!editor.dir.path().join("barnet.yaml").exists(), "nothing written before");
+    let empty = editor.post(&cookie, "/new", "area=&language=en-GB");
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("Enter the area inspected") && empty.body.contains("href=\"#area\""));
+    assert_eq!(editor.post(&cookie, "/new", "area=Ynys+M%C3%B4n&language=cy").status, 303);
+    let text = editor.file();
+    assert!(text.contains("area: \"Ynys Môn\"") && text.contains("language: cy"), "{text}");
+    let init = run(editor.dir.path(), &["init", "Ynys Môn", "-o", "init.yaml"], None);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let starter = fs::read_to_string(editor.dir.path().join("init.yaml")).unwrap();
+    assert_eq!(text, starter.replacen("language: en-GB", "language: cy", 1), "init's starter");
+    let overview = editor.send("GET", "/", &[("Cookie", &cookie)], "").body;
+    assert!(overview.contains("Has placeholders"), "{overview}");
+    // A second start does not write over the file.
+    assert_eq!(editor.post(&cookie, "/new", "area=Other&language=en-GB").status, 303);
+    assert_eq!(editor.file(), text);
+}
+
+#[test]
+fn paragraphs_are_added_moved_and_removed_by_plain_buttons() {
+    let editor = Editor::start();
+    let cookie = editor.cookie();
+    let before = editor.file();
+    let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
+    let key = "commentary[1].paragraphs";
+    let count = |text: &str| text.matches(&format!("name=\"f:{key}[")).count();
+    let n = count(&page);
+    assert!(n >= 2, "{page}");
+    // Add a paragraph after the last: the page comes back at it.
+    let add = format!("version={}&action={}", version(&page), encoded(&format!("add:{key}:{n}")));
+    let added = editor.post(&cookie, "/part/area-2", &add);
+    assert_eq!(added.status, 303);
+    assert!(added.header("location").unwrap().ends_with(&format!("#commentary-1--paragraphs-{n}")));
+    let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
+    assert_eq!(count(&page), n + 1);
+    // Type into it, and move it up, in one submit.
+    let words = "A new paragraph on protecting the public, moved up.";
+    let body = format!(
+        "version={}&{}={}&action={}",
+        version(&page),
+        encoded(&format!("f:{key}[{n}]")),
+        encoded(words),
+        encoded(&format!("up:{key}:{n}"))
+    );
+    assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
+    let text = editor.file();
+    let out = run(editor.dir.path(), &["check", "barnet.yaml"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = run(editor.dir.path(), &["render", "barnet.yaml", "--format", "html", "-o", "-"], None);
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(html.contains(&format!("2.{n}")) && html.contains(words), "numbered in the letter");
+    let at = text.find(words).unwrap();
+    assert!(text[..at].ends_with("      - >-\n        "), "in its neighbours' style: {text}");
+    // Remove it again: the file is the original, byte for byte.
+    let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
+    let body = format!("version={}&action={}", version(&page), encoded(&format!("remove:{key}[{}]", n - 1)));
+    assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
+    let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
+    let body = format!("version={}&action={}", version(&page), encoded(&format!("down:{key}:{}", n - 2)));
+    assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
+    let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
+    let body = format!("version={}&action={}", version(&page), encoded(&format!("up:{key}:{}", n - 1)));
+    assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
+    assert_eq!(editor.file(), before);
+}
+
+#[test]
+fn dates_choices_and_the_copy_list_are_fields_of_their_own() {
+    let editor = Editor::start();
+    let cookie = editor.cookie();
+    let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
+    assert!(page.contains("name=\"d:published-day\""), "{page}");
+    assert!(page.contains("value=\"16\"") && page.contains("value=\"2014\""), "{page}");
+    assert!(page.contains("type=\"radio\" value=\"final\" checked"), "the default: {page}");
+    // A choice the file leaves out is added as a key when it is made.
+    let body = format!("version={}&f%3Astatus=draft&f%3Alanguage=en-GB", version(&page));
+    assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
+    assert!(editor.file().contains("published: 2014-07-16\nstatus: draft\nto:"), "{}", editor.file());
+    assert!(!editor.file().contains("language:"), "an unchanged default is not written");
+    let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
+    // A date typed in three boxes is written YYYY-MM-DD; a date that is
+    // not one is written as typed and is an error at its field.
+    let body = format!("version={}&d%3Apublished-day=3&d%3Apublished-month=9&d%3Apublished-year=2014", version(&page));
+    assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
+    assert!(editor.file().contains("published: 2014-09-03"), "{}", editor.file());
+    let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
+    let body = format!("version={}&d%3Apublished-day=31&d%3Apublished-month=2&d%3Apublished-year=2014", version(&page));
+    assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
+    let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
+    assert!(page.contains("href=\"#published-day\""), "the summary links to the day: {page}");
+    assert!(page.contains("id=\"published-error\""), "{page}");
+    // The copy list: rows of a role and its names, one per line.
+    let page = editor.send("GET", "/part/copy-list", &[("Cookie", &cookie)], "").body;
+    assert!(page.contains("name=\"l:copy_to[0].names\""), "{page}");
+    let body = format!("version={}&l%3Acopy_to%5B0%5D.names={}&action=row%3Acopy_to", version(&page), encoded("First Person\r\nSecond Person"));
+    assert_eq!(editor.post(&cookie, "/part/copy-list", &body).status, 303);
+    let text = editor.file();
+    let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let rows = value["copy_to"].as_array().unwrap();
+    assert_eq!(rows[0]["names"], serde_json::json!(["First Person", "Second Person"]));
+    assert_eq!(rows.last().unwrap()["role"], "");
+}
+
+#[test]
+fn a_save_from_an_older_page_of_this_server_is_merged_and_nothing_typed_is_lost() {
+    let editor = Editor::start();
+    let cookie = editor.cookie();
+    let page = editor.send("GET", "/part/summary", &[("Cookie", &cookie)], "").body;
+    let old = version(&page);
+    let origin = format!("http://{}", editor.host);
+    let autosave = |body: &str| {
+        let headers = [
+            ("Cookie", cookie.as_str()),
+            ("Origin", origin.as_str()),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Autosave", "1"),
+        ];
+        editor.send("POST", "/part/summary", &headers, body)
+    };
+    let first = autosave(&format!("version={old}&f%3Asummary%5B0%5D=Typed+once."));
+    assert_eq!(first.status, 200, "{}", first.body);
+    let answer: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(answer["saved"], true);
+    // The closing tab's last save still names the page's first version.
+    let last = autosave(&format!("version={old}&f%3Asummary%5B0%5D=Typed+once%2C+then+more."));
+    assert_eq!(last.status, 200, "{}", last.body);
+    assert!(editor.file().contains("Typed once, then more."), "{}", editor.file());
+}
+
+#[test]
+fn the_components_are_the_design_systems_own_markup() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let macros = fs::read_to_string(root.join("templates/edit/govuk.html.j2")).unwrap();
+    let mut env = minijinja::Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.add_template("govuk.html.j2", &macros).unwrap();
+    // Each component and the fixtures of the options the pages use.
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("input", "govukInput", &["default", "with hint text", "with error message", "with error and hint", "with width-2 class", "with width-20 class", "value", "classes", "id", "custom type", "inputmode"]),
+        ("textarea", "govukTextarea", &["default", "with hint", "with error message", "with default value", "with custom rows", "with hint and error message", "id", "classes"]),
+        ("date-input", "govukDateInput", &["with values", "with error message and hint", "with values and name prefix"]),
+        ("radios", "govukRadios", &["default", "with hint", "inline", "with hint and error message", "with idPrefix", "with error message"]),
+        ("task-list", "govukTaskList", &["default", "with hint text and additional states", "with all possible colours"]),
+        ("error-summary", "govukErrorSummary", &["default", "without links", "mixed with and without links"]),
+        ("button", "govukButton", &["default", "secondary", "name", "value", "type"]),
+        ("notification-banner", "govukNotificationBanner", &["default", "custom title"]),
+        ("fieldset", "govukFieldset", &["default", "styled as medium text", "styled as small text"]),
+        ("tag", "govukTag", &["default", "grey", "red", "blue"]),
+        ("skip-link", "govukSkipLink", &["default", "custom href"]),
+        ("error-message", "govukErrorMessage", &["default", "id", "classes"]),
+        ("hint", "govukHint", &["default", "classes", "id"]),
+        ("label", "govukLabel", &["default", "with bold text", "for", "classes"]),
+    ];
+    let mut checked = 0;
+    for (component, macro_name, names) in cases {
+        let path = root.join(format!("vendor/govuk-frontend/fixtures/{component}.json"));
+        let fixtures: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        for name in *names {
+            let fixture = fixtures["fixtures"].as_array().unwrap().iter().find(|f| f["name"] == *name);
+            let Some(fixture) = fixture else { continue };
+            let source = format!("{{% import \"govuk.html.j2\" as g %}}{{{{ g.{macro_name}(options) }}}}");
+            let ours = env
+                .render_str(&source, minijinja::context! { options => minijinja::value::Serde(&fixture["options"]) })
+                .unwrap_or_else(|e| panic!("{component} {name}: {e:#}"));
+            let theirs = fixture["html"].as_str().unwrap();
+            assert_eq!(shape(&ours), shape(theirs), "{component}: fixture \"{name}\"\nours:\n{ours}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked} fixtures");
+}
+
+/// HTML as a tree: each element's name, its attributes in order of name
+/// (classes in order), and its text with runs of spaces as one.
+fn shape(html: &str) -> String {
+    fn walk(element: scraper::ElementRef, out: &mut String) {
+        let mut attributes: Vec<(String, String)> = element
+            .value()
+            .attrs()
+            .map(|(k, v)| {
+                let v = if k == "class" {
+                    let mut classes: Vec<&str> = v.split_whitespace().collect();
+                    classes.sort_unstable();
+                    classes.join(" ")
+                } else {
+                    v.to_string()
+                };
+                (k.to_string(), v)
+            })
+            .collect();
+        attributes.sort();
+        let name = element.value().name();
+        out.push_str(&format!("<{name} {attributes:?}>"));
+        for child in element.children() {
+            match child.value() {
+                scraper::Node::Text(text) => {
+                    let words: Vec<&str> = text.split_whitespace().collect();
+                    if !words.is_empty() {
+                        out.push_str(&words.join(" "));
+                        out.push('|');
+                    }
+                }
+                scraper::Node::Element(_) => walk(scraper::ElementRef::wrap(child).unwrap(), out),
+                _ => {}
+            }
+        }
+        out.push_str(&format!("</{name}>"));
+    }
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::new();
+    walk(fragment.root_element(), &mut out);
+    out
 }

@@ -5,7 +5,7 @@
 //! choice, a list of paragraphs, the rows of the copy list), each bound to
 //! a key of the file. Labels and hints come from the guide (`guide.rs`),
 //! which the JSON Schema and `init`'s comments read too. Field names in the
-//! form say what a value is: `f:KEY` a text, `d:KEY:day` a part of a date,
+//! form say what a value is: `f:KEY` a text, `d:KEY-day` a part of a date,
 //! `l:KEY` a list of names one per line; the `action` button adds, removes
 //! or moves a paragraph.
 
@@ -111,6 +111,25 @@ struct Builder<'a> {
     anchors: Vec<(String, String)>,
 }
 
+/// The keys a form offers when the file leaves them out, with the value
+/// the letter then takes, and the keys a new one is written after.
+const DEFAULTS: &[(&str, &str, &[&str])] = &[
+    ("language", "en-GB", &["letter"]),
+    ("date_style", "ordinal", &["published", "area_in", "area", "language", "letter"]),
+    ("status", "final", &["date_style", "published", "area_in", "area", "language", "letter"]),
+];
+
+/// The value a letter takes for a key the file leaves out, if the form
+/// offers it.
+pub(crate) fn default_of(key: &str) -> Option<&'static str> {
+    DEFAULTS.iter().find(|(k, ..)| *k == key).map(|(_, v, _)| *v)
+}
+
+/// The keys a new `key` is written after, nearest first.
+pub(crate) fn written_after(key: &str) -> &'static [&'static str] {
+    DEFAULTS.iter().find(|(k, ..)| *k == key).map_or(&[], |(_, _, after)| after)
+}
+
 /// Text inputs of names and short values take two thirds of the column.
 const HALF: &str = "govuk-!-width-two-thirds";
 
@@ -184,14 +203,20 @@ impl Builder<'_> {
         } else {
             format!("{hint} For example, 16 7 2014")
         };
+        let name = format!("d:{key}");
+        let values: std::collections::BTreeMap<String, String> =
+            [("day", day), ("month", month), ("year", year)]
+                .into_iter()
+                .map(|(part, value)| (format!("{name}-{part}"), value))
+                .collect();
         Some(context! {
-            kind => "date", id, name => format!("d:{key}"), label => label(key), hint,
-            day, month, year, error => self.error(key),
+            kind => "date", id, name, label => label(key), hint,
+            values => Value::from(minijinja::value::Serde(values)), error => self.error(key),
         })
     }
 
     fn choice(&mut self, key: &str, options: &[(&str, &str)]) -> Option<Value> {
-        let value = self.value(key)?;
+        let value = self.value(key).or_else(|| default_of(key).map(String::from))?;
         let id = field_id(key);
         self.anchor(key, id.clone());
         let mut items: Vec<Value> =
@@ -385,7 +410,7 @@ impl Submitted {
                 let names = value.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from);
                 out.lists.push((key.to_string(), names.collect()));
             } else if let Some(rest) = name.strip_prefix("d:") {
-                let Some((key, part)) = rest.rsplit_once(':') else { continue };
+                let Some((key, part)) = rest.rsplit_once('-') else { continue };
                 let slot = match part {
                     "day" => 0,
                     "month" => 1,
@@ -514,12 +539,12 @@ mod tests {
         let form: Vec<(String, String)> = [
             ("version", "v1"),
             ("f:area", "Barnet"),
-            ("d:published:day", "6"),
-            ("d:published:month", "7"),
-            ("d:published:year", "2014"),
-            ("d:inspection.fieldwork.to:day", ""),
-            ("d:inspection.fieldwork.to:month", ""),
-            ("d:inspection.fieldwork.to:year", ""),
+            ("d:published-day", "6"),
+            ("d:published-month", "7"),
+            ("d:published-year", "2014"),
+            ("d:inspection.fieldwork.to-day", ""),
+            ("d:inspection.fieldwork.to-month", ""),
+            ("d:inspection.fieldwork.to-year", ""),
             ("l:copy_to[0].names", "A Person\r\n\r\n  B Person \r\n"),
             ("f:summary[0]", "One\r\ntwo"),
             ("action", "down:summary:0"),
