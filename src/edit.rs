@@ -176,11 +176,22 @@ pub fn insert(text: &str, list: &str, at: usize, value: &str) -> Result<String, 
         };
         let pad = " ".repeat(dash(text, like) - line_start(text, dash(text, like)));
         let new = match Block::find(text, &like.value) {
-            Some(block) if !value.is_empty() && !value.contains('\n') => {
-                let token = &text[block.indicator.clone()];
+            Some(block)
+                if !value.is_empty()
+                    && !value.ends_with('\n')
+                    && !value.lines().any(|l| l.starts_with([' ', '\t'])) =>
+            {
                 let inner = " ".repeat(block.indent);
-                let lines = wrap(value, 80usize.saturating_sub(block.indent).max(20));
-                let body: Vec<String> = lines.iter().map(|l| format!("{inner}{l}")).collect();
+                let (token, lines) = if block.folded && !value.contains('\n') {
+                    (">-", wrap(value, 80usize.saturating_sub(block.indent).max(20)))
+                } else {
+                    ("|-", value.split('\n').map(String::from).collect())
+                };
+                let lines: Vec<String> = lines;
+                let body: Vec<String> = lines
+                    .iter()
+                    .map(|l| if l.is_empty() { String::new() } else { format!("{inner}{l}") })
+                    .collect();
                 format!("{pad}- {token}\n{}\n", body.join("\n"))
             }
             _ => format!("{pad}- {}\n", quoted(value)),
@@ -650,7 +661,7 @@ mod tests {
         let one = "a:\n  - only\nb: 1\n";
         assert_eq!(remove(one, "a[0]").unwrap(), "a: []\nb: 1\n");
         let names = set_list(FILE, "strengths", &["One".into(), "Two".into(), "Three".into()]).unwrap();
-        assert!(names.ends_with("strengths: [One, Two, \"Three\"]\n"), "{names}");
+        assert!(names.ends_with("strengths: [One, \"Two\", \"Three\"]\n"), "{names}");
         let rows = "copy_to:\n  - role: A\n    names: [x]\nend: 1\n";
         let added = add_row(rows, "copy_to", &[("role", vec!["B & C".into()]), ("names", vec!["y".into(), "z".into()])]).unwrap();
         assert_eq!(added, "copy_to:\n  - role: A\n    names: [x]\n  - role: \"B & C\"\n    names: [\"y\", \"z\"]\nend: 1\n");

@@ -465,7 +465,6 @@ fn part_view(
     text: &str,
     version: &str,
     notice: Option<&str>,
-    focus: Option<&str>,
 ) -> Response {
     let found = problems(app, text);
     let form = form::form(part, text, &found);
@@ -482,7 +481,7 @@ fn part_view(
         "part.html.j2",
         context! {
             title => part.title.clone(), part => part.id.clone(), version, controls => form.controls,
-            errors, notice, focus => focus.map(form::field_id), ..common(app, &found)
+            errors, notice, ..common(app, &found)
         },
     )
 }
@@ -495,7 +494,7 @@ async fn part_page(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
     };
     versions(&app).remember(&version, &text, false);
     match find_part(&text, &id) {
-        Some(part) => part_view(&app, &part, &text, &version, None, None),
+        Some(part) => part_view(&app, &part, &text, &version, None),
         None => refuse(StatusCode::NOT_FOUND, "There is no such part of the letter."),
     }
 }
@@ -534,7 +533,7 @@ async fn save(
                 return refuse(status, &why);
             };
             let Some(part) = find_part(&text, &id) else { return refuse(status, &why) };
-            let mut response = part_view(&app, &part, &text, &version, Some(&why), None);
+            let mut response = part_view(&app, &part, &text, &version, Some(&why));
             *response.status_mut() = status;
             response
         }

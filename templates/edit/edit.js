@@ -2,7 +2,7 @@
 // works without it (plain submit buttons); this adds saving as you type
 // and the live preview. User text only ever goes into form values and
 // the request body, never into the page as HTML.
-import { initAll } from './govuk-frontend.min.js'
+import { ErrorSummary, initAll } from './govuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
@@ -59,7 +59,13 @@ if (form) {
       const page = new DOMParser().parseFromString(await response.text(), 'text/html')
       const summary = page.getElementById('error-summary-slot')
       const here = document.getElementById('error-summary-slot')
-      if (summary && here) here.replaceChildren(...summary.childNodes)
+      if (summary && here) {
+        here.replaceChildren(...summary.childNodes)
+        // Its links move the focus to their fields, without taking the
+        // focus from the field being typed in now.
+        const fresh = here.querySelector('[data-module="govuk-error-summary"]')
+        if (fresh) new ErrorSummary(fresh, { disableAutoFocus: true })
+      }
       for (const group of form.querySelectorAll('[data-field]')) {
         const fresh = page.querySelector(`[data-field="${group.dataset.field}"]`)
         if (fresh) messages(group, fresh)
@@ -104,6 +110,7 @@ if (form) {
     if (dirty || saving) navigator.sendBeacon(form.action, fields())
   })
 
-  const focus = form.dataset.focus && document.getElementById(form.dataset.focus)
-  if (focus) focus.focus()
+  // After a button added or moved a paragraph, the page opens at it.
+  const target = window.location.hash && document.getElementById(window.location.hash.slice(1))
+  if (target && target.matches('input, textarea')) target.focus()
 }

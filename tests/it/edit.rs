@@ -457,3 +457,102 @@ fn shape(html: &str) -> String {
     walk(fragment.root_element(), &mut out);
     out
 }
+
+#[test]
+fn in_a_real_browser_the_letter_is_written_beside_its_preview() {
+    let python = python();
+    let available = runs(&python, &["-c", "import playwright"]) && Path::new("/usr/bin/chromium").exists();
+    if !external("Chromium with Python's playwright", available) {
+        return;
+    }
+    let editor = Editor::start();
+    let before = editor.file();
+    // HMIP_LETTER_SCREENSHOTS=docs/screenshots keeps the pictures (the
+    // README's are made so).
+    let keep = std::env::var_os("HMIP_LETTER_SCREENSHOTS").map(std::path::PathBuf::from);
+    let shots = keep.clone().unwrap_or_else(|| editor.dir.path().join("shots"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/edit.py");
+    let address = format!("http://{}/?token={}", editor.host, editor.token);
+    let file = editor.dir.path().join("barnet.yaml");
+    let out = Command::new(&python)
+        .arg(&script)
+        .arg(&address)
+        .arg(&file)
+        .arg(&shots)
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the browser's steps:\n{said}");
+    for shot in ["edit-overview.png", "edit-part-with-error.png", "edit-preview.png"] {
+        assert!(fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
+    }
+    // The file passes `check`, and differs from the original only in the
+    // values the browser edited; its comments are all there.
+    let check = run(editor.dir.path(), &["check", "barnet.yaml"], None);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let after = editor.file();
+    for line in before.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(after.contains(line), "comment kept: {line}");
+    }
+    let old: serde_json::Value = serde_saphyr::from_str(&before).unwrap();
+    let new: serde_json::Value = serde_saphyr::from_str(&after).unwrap();
+    let mut changed = std::collections::BTreeSet::new();
+    differences(&old, &new, String::new(), &mut changed);
+    assert_eq!(
+        changed,
+        ["summary[0]", "commentary[0].paragraphs[0]", "inspection.team", "lead_inspector.name"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<std::collections::BTreeSet<_>>(),
+    );
+    // Outside those values, the file is the original byte for byte.
+    let mut restored = after.clone();
+    for key in &changed {
+        let was = json_at(&old, key);
+        let now = json_at(&new, key);
+        restored = hmip_letter::edit::set(&restored, key, was.as_str().unwrap()).unwrap();
+        assert_ne!(was, now);
+    }
+    let restored_lines: Vec<&str> = restored.lines().collect();
+    let differing: Vec<_> = before.lines().zip(&restored_lines).filter(|(a, b)| a != *b).collect();
+    assert!(differing.len() <= 2, "only the block indicators of edited values differ: {differing:?}");
+}
+
+fn json_at(value: &serde_json::Value, key: &str) -> serde_json::Value {
+    let mut here = value;
+    for part in key.split('.') {
+        let (name, index) = part.split_once('[').map_or((part, None), |(n, i)| (n, Some(i)));
+        here = &here[name];
+        if let Some(i) = index {
+            here = &here[i.trim_end_matches(']').parse::<usize>().unwrap()];
+        }
+    }
+    here.clone()
+}
+
+/// The key paths whose values differ between two findings.
+fn differences(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: String,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                differences(&x.get(key).cloned().unwrap_or(Value::Null), &y.get(key).cloned().unwrap_or(Value::Null), inner, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                differences(p, q, format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => {
+            out.insert(path);
+        }
+        _ => {}
+    }
+}
