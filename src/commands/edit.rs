@@ -214,15 +214,15 @@ fn open_browser(address: &str) {
 }
 
 /// What every answer carries: nothing loads from elsewhere, no other site
-/// frames the pages, the address (with its token) is never sent on, and
-/// nothing is cached.
+/// frames the pages, no address is sent to another site, and nothing is
+/// cached.
 const HEADERS: &[(&str, &str)] = &[
     (
         "content-security-policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
          script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
     ),
-    ("referrer-policy", "no-referrer"),
+    ("referrer-policy", "same-origin"),
     ("cache-control", "no-store"),
     ("x-content-type-options", "nosniff"),
 ];
@@ -302,9 +302,13 @@ fn has_cookie(headers: &HeaderMap, token: &str) -> bool {
 /// Whether a request comes from the page's own origin: its `Origin`, or
 /// without one a browser's `Sec-Fetch-Site: same-origin`.
 fn same_origin(headers: &HeaderMap, origin: &str) -> bool {
+    let fetched_here =
+        || headers.get("sec-fetch-site").and_then(|s| s.to_str().ok()) == Some("same-origin");
     match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        // A browser sends `Origin: null` where it hides where a request is
+        // from; then only its own word that it is from this page counts.
+        Some("null") | None => fetched_here(),
         Some(sent) => sent == origin,
-        None => headers.get("sec-fetch-site").and_then(|s| s.to_str().ok()) == Some("same-origin"),
     }
 }
 
@@ -667,7 +671,12 @@ fn render(app: &App, format: Format) -> Result<Vec<Vec<u8>>, Response> {
             let mut response = page(
                 app,
                 "pages.html.j2",
-                context! { title => "The letter does not render yet", errors, file => app.name.clone() },
+                // The preview beside the form shows this without the
+                // editor's own header.
+                context! {
+                    title => "The letter does not render yet", errors, file => app.name.clone(),
+                    bare => format == Format::Html,
+                },
             );
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Err(response)

@@ -9,11 +9,14 @@ initAll()
 
 const form = document.querySelector('form[data-autosave]')
 if (form) {
+  // `form.action` would be the buttons named action: the attribute it is.
+  const target = form.getAttribute('action')
   const status = document.getElementById('save-status')
   const frame = document.querySelector('.edit-preview__frame')
   let dirty = false
   let saving = false
   let refresh = null
+  let lastField = ''
 
   const say = (text) => { if (status) status.textContent = text }
   const fields = () => new URLSearchParams(new FormData(form))
@@ -25,7 +28,7 @@ if (form) {
     dirty = false
     clearTimeout(refresh)
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(target, {
         method: 'POST',
         body: fields(),
         headers: { 'X-Autosave': '1' },
@@ -75,8 +78,18 @@ if (form) {
     }
     if (frame && frame.contentWindow) {
       const y = frame.contentWindow.scrollY
-      frame.addEventListener('load', () => frame.contentWindow.scrollTo(0, y), { once: true })
-      frame.contentWindow.location.reload()
+      // A commentary paragraph is shown where the letter numbers it.
+      const numbered = /^f:commentary\[(\d+)\]\.paragraphs\[(\d+)\]$/.exec(lastField)
+      const id = numbered && `paragraph-${Number(numbered[1]) + 1}-${Number(numbered[2]) + 1}`
+      frame.addEventListener('load', () => {
+        const shown = id && frame.contentDocument && frame.contentDocument.getElementById(id)
+        const view = frame.contentWindow
+        // Scrolling the preview alone, not the page around it.
+        if (shown) view.scrollTo(0, shown.getBoundingClientRect().top + view.scrollY - 80)
+        else view.scrollTo(0, y)
+      }, { once: true })
+      // A new load, not a reload, which would put back the old scroll.
+      frame.contentWindow.location.replace('/preview?at=' + Date.now())
     }
   }
 
@@ -102,15 +115,15 @@ if (form) {
     }
   }
 
-  form.addEventListener('input', () => { dirty = true; save() })
+  form.addEventListener('input', (event) => { lastField = event.target.name || ''; dirty = true; save() })
   form.addEventListener('change', () => { dirty = true; save() })
 
   // A tab closed (or left) before the last save was sent sends it now.
   window.addEventListener('pagehide', () => {
-    if (dirty || saving) navigator.sendBeacon(form.action, fields())
+    if (dirty || saving) navigator.sendBeacon(target, fields())
   })
 
   // After a button added or moved a paragraph, the page opens at it.
-  const target = window.location.hash && document.getElementById(window.location.hash.slice(1))
-  if (target && target.matches('input, textarea')) target.focus()
+  const opened = window.location.hash && document.getElementById(window.location.hash.slice(1))
+  if (opened && opened.matches('input, textarea')) opened.focus()
 }

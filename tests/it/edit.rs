@@ -161,6 +161,13 @@ fn the_server_refuses_what_is_not_its_own_page() {
         &body,
     );
     assert_eq!(cross.status, 403);
+    let hidden = editor.send(
+        "POST",
+        "/part/summary",
+        &[("Cookie", &cookie), ("Origin", "null"), ("Sec-Fetch-Site", "cross-site"), form],
+        &body,
+    );
+    assert_eq!(hidden.status, 403, "Origin: null from another site");
     let origin = format!("http://{}", editor.host);
     let no_cookie = editor.send("POST", "/part/summary", &[("Origin", &origin), form], &body);
     assert_eq!(no_cookie.status, 403);

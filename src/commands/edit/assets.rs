@@ -26,6 +26,12 @@ fn unbranded(css: &str) -> String {
         rest = rest[at..].find('}').map_or("", |end| &rest[at + end + 1..]);
     }
     out.push_str(rest);
+    // The font's own notice goes with the font.
+    if let Some(start) = out.find("/*! Copyright (c) 2011 by Margaret Calvert")
+        && let Some(end) = out[start..].find("*/")
+    {
+        out.replace_range(start..start + end + 2, "");
+    }
     out.replace("font-family:GDS Transport,arial,sans-serif", "font-family:arial,helvetica,sans-serif")
         .replace("font-family:GDS Transport", "font-family:arial,helvetica,sans-serif")
 }
@@ -49,7 +55,7 @@ mod tests {
         let css = std::str::from_utf8(css).unwrap();
         assert!(!css.contains("GDS Transport"), "the GOV.UK font is left out");
         assert!(!css.contains("/assets/fonts/"), "no font file is asked for");
-        assert!(!css.contains("@font-face"));
+        assert!(!css.contains("@font-face") && !css.contains("Margaret Calvert"));
         assert!(css.contains("font-family:arial,helvetica,sans-serif"));
         assert!(css.contains(".govuk-task-list") && css.contains(".govuk-error-summary"));
         assert!(css.contains(&format!("--govuk-frontend-version:\"{GOVUK_FRONTEND}\"")));

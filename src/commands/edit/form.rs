@@ -312,6 +312,7 @@ pub(crate) fn form(part: &Part, text: &str, problems: &[Diagnostic]) -> Form {
     let mut b = Builder { text, problems, anchors: Vec::new() };
     let controls: Vec<Option<Value>> = match part.id.as_str() {
         "details" => vec![
+            b.text("letter", "govuk-input--width-10"),
             b.choice("language", &[("en-GB", "English"), ("cy", "Welsh (Cymraeg)")]),
             b.text("area", HALF),
             b.text("area_in", HALF),
