@@ -558,12 +558,21 @@ impl<'a> Reader<'a> {
                         self.draft.area = Val::text(area.clone(), at);
                         self.patterns.known.insert(Slot::Area, area);
                     }
-                    None => {
-                        let guess = in_area.split_once(' ').map_or(in_area.as_str(), |(_, a)| a);
-                        self.draft.area = Val::text(guess.to_string(), at).noted(format!(
-                            "the letter names the area only as \"{in_area}\"; write its own name here"
-                        ));
-                    }
+                    // Without keywords (a PDF another program printed),
+                    // a mutation that only one initial makes is undone.
+                    None => match unmutated(self.words, &in_area) {
+                        Some(area) => {
+                            self.draft.area = Val::text(area.clone(), at);
+                            self.patterns.known.insert(Slot::Area, area);
+                        }
+                        None => {
+                            let guess =
+                                in_area.split_once(' ').map_or(in_area.as_str(), |(_, a)| a);
+                            self.draft.area = Val::text(guess.to_string(), at).noted(format!(
+                                "the letter names the area only as \"{in_area}\"; write its own name here"
+                            ));
+                        }
+                    },
                 }
                 self.patterns.known.insert(Slot::InArea, in_area);
             }
@@ -678,7 +687,23 @@ impl<'a> Reader<'a> {
 
     /// Small type outside the small print: a footnote, "N text".
     fn small(&mut self, block: &Block) {
-        // The mark the PDF reader saw, or the figures a text export gives.
+        // A web page printed (by a browser) has its notes at the end, under
+        // the tool's heading, each with a link back to its mark.
+        let plain = block.plain();
+        if self.words.plain(Phrase::NotesHeading, &Default::default()).is_ok_and(|h| squeeze(&h) == plain) {
+            return;
+        }
+        let back = self.words.plain(Phrase::BackToText, &Default::default()).ok().map(|b| squeeze(&b));
+        let block = &match back.as_deref() {
+            Some(back) if !back.is_empty() && plain.ends_with(back) => {
+                let mut b = block.clone();
+                b.text = strip_suffix(&b.text, back);
+                b
+            }
+            _ => block.clone(),
+        };
+        // The mark the PDF reader saw, or the figures a text export gives
+        // ("1", or "1." as a printed web page numbers its notes).
         let (number, text) = match block.text.runs.first() {
             Some(crate::letter::Inline::Note { number, .. }) => {
                 let rest = Text { runs: block.text.runs[1..].to_vec(), key: None };
@@ -687,7 +712,11 @@ impl<'a> Reader<'a> {
             _ => {
                 let plain = block.plain();
                 let digits: String = plain.chars().take_while(char::is_ascii_digit).collect();
-                (digits.parse::<usize>().ok(), strip_number(&block.text, digits.len()))
+                let mark = match plain[digits.len()..].starts_with(". ") {
+                    true => digits.len() + 1,
+                    false => digits.len(),
+                };
+                (digits.parse::<usize>().ok(), strip_number(&block.text, mark))
             }
         };
         match number {
@@ -1048,6 +1077,35 @@ fn strip_number(text: &Text, bytes: usize) -> Text {
     if let Some(crate::letter::Inline::Text { text: first }) = runs.first_mut() {
         let cut = bytes.min(first.len());
         *first = first[cut..].trim_start().to_string();
+    }
+    super::lines::tidy(&Text { runs, key: None })
+}
+
+/// The area's own name from its Welsh form after "yn", where the nasal
+/// mutation has only one source: "yng Nghaerdydd" is Caerdydd, "ym Mhowys"
+/// Powys, "yn Nhorfaen" Torfaen, "yng Ngwynedd" Gwynedd (the reverse of
+/// `check`'s `nasal_mutation`). "ym M…" and "yn N…" may be mutated or not,
+/// and are left to the person.
+fn unmutated(words: &Words, in_area: &str) -> Option<String> {
+    if words.language != "cy" {
+        return None;
+    }
+    let (yn, name) = in_area.split_once(' ')?;
+    let initial = [("yng", "Ngh", "C"), ("ym", "Mh", "P"), ("yn", "Nh", "T"), ("yng", "Ng", "G")];
+    initial.iter().find_map(|(before, mutated, own)| {
+        let rest = name.strip_prefix(mutated).filter(|_| yn == *before)?;
+        rest.starts_with(|c: char| c.is_lowercase()).then(|| format!("{own}{rest}"))
+    })
+}
+
+/// The text without the words `suffix` at its end (in its last run of
+/// words), if it ends so.
+fn strip_suffix(text: &Text, suffix: &str) -> Text {
+    let mut runs = text.runs.clone();
+    if let Some(crate::letter::Inline::Text { text: last }) = runs.last_mut()
+        && let Some(rest) = squeeze(last).strip_suffix(suffix)
+    {
+        *last = rest.to_string();
     }
     super::lines::tidy(&Text { runs, key: None })
 }
