@@ -55,7 +55,7 @@ pub(crate) fn blocks(
     let number = Regex::new(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
     #[allow(clippy::unwrap_used)] // a constant pattern
     let list_number = Regex::new(r"^\d+\.$").unwrap();
-    let gap = paragraph_gap(lines);
+    let (usual, gap) = paragraph_gap(lines);
     let mut out: Vec<Block> = Vec::new();
     let mut open = false;
     // The indent of the label column of the last row, for labels that wrap.
@@ -122,8 +122,9 @@ pub(crate) fn blocks(
         {
             open = false;
         }
-        // Whether the line is set as the next line of the one before (not
-        // after a paragraph's space), where the reader knows baselines.
+        // Whether the line is set as the next line of the one before, at
+        // the usual spacing (not after a paragraph's or a row's space),
+        // where the reader knows baselines.
         let mut next_line = false;
         if let Some((y, size)) = line.baseline {
             // Lines of a paragraph are about 1.3 sizes apart in our PDF and
@@ -132,29 +133,28 @@ pub(crate) fn blocks(
             if let Some((page, last_y, last_size)) = last
                 && page == line.at.page
             {
-                if last_y - y > gap * size.max(last_size) {
+                let apart = last_y - y;
+                if apart > gap * size.max(last_size) {
                     open = false;
-                } else {
-                    next_line = last_y > y;
                 }
+                next_line = apart > 0.0 && apart <= 1.1 * usual * size.max(last_size);
             }
             last = Some((line.at.page, y, size));
         }
         // A label that wrapped in its column (a browser shrinks the label
-        // column of a table to its longest word): its words go on the
-        // label, and any words beside them on the value.
+        // column of a table to its longest word): its words on a line of
+        // their own, at the label's column, go on the label. (Our PDF sets
+        // rows as close as lines, so a line with a value beside it is a
+        // row of its own.)
         if next_line
             && let (Some(indent), Some(last)) = (row_label_indent, out.last_mut())
             && let Kind::Row(label) = &mut last.kind
-            && line.cells.first().is_some_and(|c| (c.indent - indent).abs() <= 10)
-            && row_value_indent.is_none_or(|v| line.cells.first().is_some_and(|c| c.indent < v))
+            && let [cell] = line.cells.as_slice()
+            && (cell.indent - indent).abs() <= 10
+            && row_value_indent.is_none_or(|v| cell.indent < v)
         {
-            join(label, line.cells[0].text.clone());
+            join(label, cell.text.clone());
             *label = tidy(label);
-            for cell in &line.cells[1..] {
-                join(&mut last.text, cell.text.clone());
-            }
-            last.text = tidy(&last.text);
             continue;
         }
         if line.cells.len() >= 2 {
@@ -288,8 +288,8 @@ pub(crate) fn blocks(
 /// to have ended between them: half as far again as the letter's usual
 /// line spacing (the commonest distance between one line and the next),
 /// and at least 1.5 sizes. Our PDF sets lines 1.3 sizes apart, a browser
-/// 1.5.
-fn paragraph_gap(lines: &[Line]) -> f32 {
+/// 1.5. With it, that usual spacing.
+fn paragraph_gap(lines: &[Line]) -> (f32, f32) {
     let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
     for pair in lines.windows(2) {
         let (Some((a, a_size)), Some((b, b_size))) = (pair[0].baseline, pair[1].baseline) else {
@@ -304,7 +304,8 @@ fn paragraph_gap(lines: &[Line]) -> f32 {
         }
     }
     let usual = counts.into_iter().max_by_key(|(_, n)| *n).map_or(1.0, |(r, _)| r as f32 / 20.0);
-    (1.2 * usual).max(1.5)
+    if std::env::var("HMIP_DEBUG").is_ok() { eprintln!("usual {usual} {:?}", lines.windows(2).filter_map(|p| Some((p[0].baseline?.0 - p[1].baseline?.0, p[0].baseline?.1, p[1].plain().chars().take(30).collect::<String>()))).collect::<Vec<_>>()); }
+    (usual, (1.2 * usual).max(1.5))
 }
 
 /// Where the text of an item's first line starts, when the mark stands in
