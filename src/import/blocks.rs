@@ -51,11 +51,28 @@ pub(crate) fn blocks(
     furniture: &mut dyn FnMut(&Line) -> bool,
     heading: &dyn Fn(&str) -> bool,
 ) -> Vec<Block> {
+    blocks_spaced(lines, lines, furniture, heading)
+}
+
+/// The blocks of lines, as [`blocks`], with the line spacing measured in
+/// `letter` (all the letter's lines, when `lines` are a part of them: the
+/// head of a letter has too few lines to tell its rows from its lines).
+pub(crate) fn blocks_spaced(
+    lines: &[Line],
+    letter: &[Line],
+    furniture: &mut dyn FnMut(&Line) -> bool,
+    heading: &dyn Fn(&str) -> bool,
+) -> Vec<Block> {
     #[allow(clippy::unwrap_used)] // a constant pattern
     let number = Regex::new(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
     #[allow(clippy::unwrap_used)] // a constant pattern
     let list_number = Regex::new(r"^\d+\.$").unwrap();
-    let (usual, gap) = paragraph_gap(lines);
+    let (usual, gap) = paragraph_gap(letter);
+    // How far right the text goes: the measure a line fills when its
+    // paragraph goes on after it.
+    let measure = letter.iter().filter_map(|l| l.right).max().unwrap_or(0);
+    // The last line kept.
+    let mut previous: Option<&Line> = None;
     let mut out: Vec<Block> = Vec::new();
     let mut open = false;
     // The indent of the label column of the last row, for labels that wrap.
@@ -130,6 +147,15 @@ pub(crate) fn blocks(
             // Lines of a paragraph are about 1.3 sizes apart in our PDF and
             // 1.5 in a browser's, paragraphs and list items 1.7 or 2.5;
             // across a page, a paragraph goes on.
+            // A paragraph goes on over a page when the last line before
+            // the break was full: when the next line's first word would
+            // have fitted on it, the paragraph ended there.
+            if let Some((page, ..)) = last
+                && page != line.at.page
+                && previous.is_some_and(|p| ended_before(p, line, measure))
+            {
+                open = false;
+            }
             if let Some((page, last_y, last_size)) = last
                 && page == line.at.page
             {
@@ -140,6 +166,7 @@ pub(crate) fn blocks(
                 next_line = apart > 0.0 && apart <= 1.1 * usual * size.max(last_size);
             }
             last = Some((line.at.page, y, size));
+            previous = Some(line);
         }
         // A label that wrapped in its column (a browser shrinks the label
         // column of a table to its longest word): its words on a line of
@@ -190,7 +217,8 @@ pub(crate) fn blocks(
         // A line all in bold is a heading: a block of its own, or of the
         // bold lines it wraps over.
         let plain_text = text.to_plain();
-        if heading(&plain_text) {
+        // Headings are in body type: a small "1. Text" is a numbered note.
+        if !line.small && heading(&plain_text) {
             out.push(Block { at: line.at, kind: Kind::Para, text, small: line.small });
             open = false;
             last_heading = false;
@@ -272,7 +300,7 @@ pub(crate) fn blocks(
     }
     if !notes.is_empty() {
         let mut found = blocks(
-            &notes.into_iter().map(|l| Line { note: false, ..l }).collect::<Vec<_>>(),
+            &notes.into_iter().map(|l| Line { note: false, right: None, ..l }).collect::<Vec<_>>(),
             &mut |_| false,
             &|_| false,
         );
@@ -304,8 +332,22 @@ fn paragraph_gap(lines: &[Line]) -> (f32, f32) {
         }
     }
     let usual = counts.into_iter().max_by_key(|(_, n)| *n).map_or(1.0, |(r, _)| r as f32 / 20.0);
-    if std::env::var("HMIP_DEBUG").is_ok() { eprintln!("usual {usual} {:?}", lines.windows(2).filter_map(|p| Some((p[0].baseline?.0 - p[1].baseline?.0, p[0].baseline?.1, p[1].plain().chars().take(30).collect::<String>()))).collect::<Vec<_>>()); }
     (usual, (1.2 * usual).max(1.5))
+}
+
+/// Whether `before`, the last line of a page, ended its paragraph: the
+/// first word of `after` would have fitted on it within the measure (the
+/// word's width guessed from the average width of `after`'s letters).
+fn ended_before(before: &Line, after: &Line, measure: i64) -> bool {
+    let (Some(right), Some(after_right), Some(first)) = (before.right, after.right, after.cells.first())
+    else {
+        return false;
+    };
+    let text = after.plain();
+    let letters = text.chars().count().max(1) as i64;
+    let word = text.split(' ').next().unwrap_or("").chars().count() as i64 + 1;
+    let width = (after_right - first.indent) * word / letters;
+    right + width < measure - measure / 50
 }
 
 /// Where the text of an item's first line starts, when the mark stands in

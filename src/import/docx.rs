@@ -265,6 +265,7 @@ impl Reader<'_> {
             baseline: None,
             note,
             whole: true,
+            right: None,
         });
         Ok(())
     }

@@ -47,6 +47,9 @@ pub(crate) struct Line {
     /// paragraph, a table row): a block of its own, that no line before
     /// or after joins.
     pub(crate) whole: bool,
+    /// Where its last glyph ends, in tenths of a point, where the reader
+    /// knows it (a PDF).
+    pub(crate) right: Option<i64>,
 }
 
 /// Text in one column of a line.
@@ -79,12 +82,15 @@ pub(crate) fn join(text: &mut Text, next: Text) {
         *text = next;
         return;
     }
+    // A line broken after a word's hyphen ("Multi-" / "Agency") goes on
+    // without a space.
+    let space = if at_hyphen(&text.to_plain(), &next.to_plain()) { "" } else { " " };
     let mut runs = next.runs.into_iter();
     let first = runs.next();
     let merged = match (text.runs.last_mut(), first) {
         (Some(Inline::Emphasis { content: a }), Some(Inline::Emphasis { content: b }))
         | (Some(Inline::Strong { content: a }), Some(Inline::Strong { content: b })) => {
-            a.push(Inline::Text { text: " ".into() });
+            a.push(Inline::Text { text: space.into() });
             a.extend(b);
             None
         }
@@ -104,7 +110,7 @@ pub(crate) fn join(text: &mut Text, next: Text) {
         (_, first) => first,
     };
     if let Some(first) = merged {
-        text.push(Inline::Text { text: " ".into() });
+        text.push(Inline::Text { text: space.into() });
         text.push(first);
     }
     for run in runs {
@@ -198,6 +204,20 @@ fn push_into(runs: &mut Vec<Inline>, run: Inline) {
     let mut text = Text { runs: std::mem::take(runs), key: None };
     push_joined(&mut text, run);
     *runs = text.runs;
+}
+
+/// Whether a line that ends `before` was broken at the hyphen of a word
+/// that goes on in `after`: a letter and a hyphen, then a letter. A hyphen
+/// that stands for a word left out ("pre- and post-sentence") is followed
+/// by "and", "or" or "to" (in Welsh "a", "ac", "neu", "i"), and keeps its
+/// space.
+fn at_hyphen(before: &str, after: &str) -> bool {
+    let mut end = before.chars().rev();
+    let (Some('-'), Some(letter)) = (end.next(), end.next()) else { return false };
+    let word = after.split_whitespace().next().unwrap_or("");
+    letter.is_alphabetic()
+        && word.starts_with(char::is_alphabetic)
+        && !matches!(word, "and" | "or" | "to" | "nor" | "a" | "ac" | "neu" | "i" | "na")
 }
 
 /// White space of any kind and length read as one space, none at the ends.

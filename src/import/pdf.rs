@@ -95,6 +95,11 @@ fn read_inner(name: &str, bytes: &[u8]) -> Result<Read, Error> {
     for (number, glyphs, links) in glyphs_by_page {
         lines.extend(page_lines(number, glyphs, &links, body));
     }
+    if std::env::var("HMIP_DEBUG").is_ok() {
+        for l in &lines {
+            eprintln!("{:?} small={} note={} cells={:?}", l.baseline, l.small, l.note, l.cells.iter().map(|c| (c.indent, c.text.to_plain())).collect::<Vec<_>>());
+        }
+    }
     Ok(Read { lines, keywords: keywords(&doc), figures: figures(&doc) })
 }
 
@@ -595,7 +600,9 @@ fn page_lines(
             in_notes = true;
         }
         let cells = cells(&raw.glyphs, links, line_size);
+        let right = raw.glyphs.iter().map(|(g, _)| g.end).fold(f32::MIN, f32::max);
         out.push(Line {
+            right: Some((right * 10.0).round() as i64),
             at: Place { page, line: n + 1 },
             cells,
             small,
@@ -615,6 +622,7 @@ fn page_lines(
             baseline: None,
             note: false,
             whole: false,
+            right: None,
         });
     }
     out

@@ -102,7 +102,15 @@ pub(crate) fn passages(
             let words = match &b.kind {
                 Kind::Row(label) => format!("{} {}", squeeze(&label.to_plain()), b.plain()),
                 Kind::Numbered(n) => format!("{n} {}", b.plain()),
-                Kind::Item | Kind::Para => b.plain(),
+                // A footnote's mark, apart from its words however close
+                // the reader found them.
+                Kind::Item | Kind::Para => match b.text.runs.split_first() {
+                    Some((crate::letter::Inline::Note { number, .. }, rest)) => {
+                        let rest = Text { runs: rest.to_vec(), key: None };
+                        format!("{number} {}", squeeze(&rest.to_plain()))
+                    }
+                    _ => b.plain(),
+                },
             };
             (b.at.to_string(), words)
         })
@@ -243,8 +251,8 @@ impl<'a> Reader<'a> {
             }
         }
         let heading = self.heading_test();
-        let head = blocks::blocks(&pre, &mut *is_furniture, &|_| false);
-        let body = blocks::blocks(&rest, &mut *is_furniture, &heading);
+        let head = blocks::blocks_spaced(&pre, lines, &mut *is_furniture, &|_| false);
+        let body = blocks::blocks_spaced(&rest, lines, &mut *is_furniture, &heading);
         drop(is_furniture);
         self.draft_seen = seen.get();
         if self.draft_seen {
