@@ -147,7 +147,9 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
             "{name} is neither a PDF nor UTF-8 text (byte {} is not UTF-8)",
             e.valid_up_to()
         ))
-        .hint("import reads a letter's PDF, its Word document, or its text as `pdftotext` writes it")
+        .hint(
+            "import reads a letter's PDF, its Word document, or its text as `pdftotext` writes it",
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok((text::lines(text), recognise::Hints::default()))

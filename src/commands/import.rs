@@ -53,7 +53,8 @@ fn letters(inputs: &[PathBuf]) -> Vec<PathBuf> {
                 .map(|e| e.path())
                 .filter(|p| {
                     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-                    p.is_file() && matches!(ext.to_ascii_lowercase().as_str(), "pdf" | "docx" | "txt")
+                    p.is_file()
+                        && matches!(ext.to_ascii_lowercase().as_str(), "pdf" | "docx" | "txt")
                 })
                 .collect();
             found.sort();

@@ -314,7 +314,10 @@ pub(crate) fn parse(name: &str, bytes: &[u8]) -> Result<String, Unreadable> {
 
 /// A part's text as XML: no DTD (so no entity can expand or be fetched)
 /// and at most [`MAX_NODES`] nodes, or why it cannot be read.
-pub(crate) fn document<'a>(name: &str, text: &'a str) -> Result<roxmltree::Document<'a>, Unreadable> {
+pub(crate) fn document<'a>(
+    name: &str,
+    text: &'a str,
+) -> Result<roxmltree::Document<'a>, Unreadable> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,

@@ -339,7 +339,8 @@ fn paragraph_gap(lines: &[Line]) -> (f32, f32) {
 /// first word of `after` would have fitted on it within the measure (the
 /// word's width guessed from the average width of `after`'s letters).
 fn ended_before(before: &Line, after: &Line, measure: i64) -> bool {
-    let (Some(right), Some(after_right), Some(first)) = (before.right, after.right, after.cells.first())
+    let (Some(right), Some(after_right), Some(first)) =
+        (before.right, after.right, after.cells.first())
     else {
         return false;
     };

@@ -83,7 +83,10 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Read, Error> {
         }
     };
     let Some(body) = part("word/document.xml")? else {
-        return Err(unreadable(name, "it is a zip, but not a Word document (no word/document.xml)"));
+        return Err(unreadable(
+            name,
+            "it is a zip, but not a Word document (no word/document.xml)",
+        ));
     };
     let body = xml(name, "word/document.xml", &body)?;
     let rels_text = part("word/_rels/document.xml.rels")?.unwrap_or_default();
@@ -107,7 +110,8 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Read, Error> {
     // The page headers first: the draft mark and the running header are
     // the page's furniture, which the recogniser takes out.
     for target in &rels.headers {
-        let part_name = format!("word/{}", target.trim_start_matches('/').trim_start_matches("word/"));
+        let part_name =
+            format!("word/{}", target.trim_start_matches('/').trim_start_matches("word/"));
         if let Some(text) = part(&part_name)? {
             let header = xml(name, &part_name, &text)?;
             reader.block(header.root_element())?;
@@ -207,7 +211,8 @@ fn keywords(xml: &roxmltree::Document) -> Vec<String> {
     let Some(node) = xml.descendants().find(|n| n.has_tag_name((CP, "keywords"))) else {
         return Vec::new();
     };
-    let text: String = node.descendants().filter_map(|n| n.text()).collect();
+    let text: String =
+        node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
     text.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
 }
 
@@ -366,10 +371,8 @@ impl Reader<'_> {
             match child.tag_name().name() {
                 "r" => self.run(child, look, out),
                 "hyperlink" => {
-                    let url = child
-                        .attribute((R, "id"))
-                        .and_then(|id| self.rels.links.get(id))
-                        .cloned();
+                    let url =
+                        child.attribute((R, "id")).and_then(|id| self.rels.links.get(id)).cloned();
                     let inner = Look { link: url.or_else(|| look.link.clone()), ..look.clone() };
                     self.runs(child, &inner, out);
                 }
@@ -507,7 +510,10 @@ mod tests {
 
     #[test]
     fn a_hyperlink_fields_address_is_read() {
-        assert_eq!(link_of(r#" HYPERLINK "https://example.org/a b" \o "tip" "#).as_deref(), Some("https://example.org/a b"));
+        assert_eq!(
+            link_of(r#" HYPERLINK "https://example.org/a b" \o "tip" "#).as_deref(),
+            Some("https://example.org/a b")
+        );
         assert_eq!(link_of("HYPERLINK https://x.org").as_deref(), Some("https://x.org"));
         assert_eq!(link_of(r#"HYPERLINK \l "place""#), None);
         assert_eq!(link_of("PAGE"), None);
@@ -515,7 +521,8 @@ mod tests {
 
     #[test]
     fn what_is_not_a_word_document_says_so() {
-        let error = |bytes: &[u8]| read("x.docx", bytes).err().map(|e| e.to_string()).unwrap_or_default();
+        let error =
+            |bytes: &[u8]| read("x.docx", bytes).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error(b"PK\x03\x04 not really").contains("cannot read x.docx as a Word document"));
         let zip = crate::docx::zip::write(&[("a.txt", &b"hello"[..])]);
         assert!(error(&zip).contains("no word/document.xml"), "{}", error(&zip));

@@ -95,11 +95,6 @@ fn read_inner(name: &str, bytes: &[u8]) -> Result<Read, Error> {
     for (number, glyphs, links) in glyphs_by_page {
         lines.extend(page_lines(number, glyphs, &links, body));
     }
-    if std::env::var("HMIP_DEBUG").is_ok() {
-        for l in &lines {
-            eprintln!("{:?} small={} note={} cells={:?}", l.baseline, l.small, l.note, l.cells.iter().map(|c| (c.indent, c.text.to_plain())).collect::<Vec<_>>());
-        }
-    }
     Ok(Read { lines, keywords: keywords(&doc), figures: figures(&doc) })
 }
 

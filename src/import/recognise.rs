@@ -594,6 +594,15 @@ impl<'a> Reader<'a> {
     fn keyword_area(&self, hints: &Hints) -> Option<String> {
         let patterns =
             self.words.patterns(Phrase::Keywords, &|s, n| format!("(?P<{}_{n}>.+?)", s.name()));
+        // All the keywords, however they are separated (LibreOffice saves
+        // them with spaces, not commas).
+        let all = format!("^(?:{})$", patterns.join(r"(?:\s*,\s*|\s+)"));
+        if let Ok(regex) = Regex::new(&all)
+            && let Some(area) =
+                regex.captures(&hints.keywords.join(", ")).and_then(|c| c.name("area_0"))
+        {
+            return Some(area.as_str().to_string());
+        }
         for (pattern, keyword) in patterns.iter().zip(&hints.keywords) {
             let regex = Regex::new(&format!("^(?:{pattern})$")).ok()?;
             if let Some(area) = regex.captures(keyword).and_then(|c| c.name("area_0")) {
@@ -698,10 +707,15 @@ impl<'a> Reader<'a> {
         // A web page printed (by a browser) has its notes at the end, under
         // the tool's heading, each with a link back to its mark.
         let plain = block.plain();
-        if self.words.plain(Phrase::NotesHeading, &Default::default()).is_ok_and(|h| squeeze(&h) == plain) {
+        if self
+            .words
+            .plain(Phrase::NotesHeading, &Default::default())
+            .is_ok_and(|h| squeeze(&h) == plain)
+        {
             return;
         }
-        let back = self.words.plain(Phrase::BackToText, &Default::default()).ok().map(|b| squeeze(&b));
+        let back =
+            self.words.plain(Phrase::BackToText, &Default::default()).ok().map(|b| squeeze(&b));
         let block = &match back.as_deref() {
             Some(back) if !back.is_empty() && plain.ends_with(back) => {
                 let mut b = block.clone();

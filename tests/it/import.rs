@@ -47,17 +47,26 @@ fn every_fixture_round_trips_through_its_word_document_to_the_same_bytes() {
         let docx = docx_of(name);
         let file = name.replace(".yaml", ".docx");
         let (yaml, again) = round_trip(&docx, &file);
-        assert!(again == render_fixture(name).bytes(), "{file}: the import renders another PDF:\n{yaml}");
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: the import renders another PDF:\n{yaml}"
+        );
         let unsure = yaml.lines().filter(|l| l.trim_start().starts_with("# import:")).count();
         assert_eq!(unsure, 0, "{file}: nothing should be unsure:\n{yaml}");
     }
     // The draft mark is in the page header, the logo's alt text in its
     // picture.
-    let imported = pipeline().import("wrexham.docx", &docx_of("wrexham-2016.yaml"), "w.yaml").unwrap();
+    let imported =
+        pipeline().import("wrexham.docx", &docx_of("wrexham-2016.yaml"), "w.yaml").unwrap();
     assert!(imported.yaml.contains("status: draft"), "{}", imported.yaml);
-    assert!(imported.yaml.contains("#   alt: \"HM Inspectorate of Probation\""), "{}", imported.yaml);
+    assert!(
+        imported.yaml.contains("#   alt: \"HM Inspectorate of Probation\""),
+        "{}",
+        imported.yaml
+    );
     // Torbay's letter lacks what it lacks in the PDF too.
-    let imported = pipeline().import("torbay.docx", &docx_of("torbay-2015.yaml"), "t.yaml").unwrap();
+    let imported =
+        pipeline().import("torbay.docx", &docx_of("torbay-2015.yaml"), "t.yaml").unwrap();
     let errors: Vec<String> =
         imported.problems.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.join("\n").contains("does not name the lead inspector"), "{errors:#?}");
@@ -96,7 +105,10 @@ fn a_word_document_saved_again_by_libreoffice_imports_to_the_same_letter() {
         let resaved = std::fs::read(dir.path().join("resaved").join(file)).unwrap();
         assert!(resaved != docx_of(name), "{file}: LibreOffice wrote it again");
         let (yaml, again) = round_trip(&resaved, file);
-        assert!(again == render_fixture(name).bytes(), "{file}: another PDF after LibreOffice:\n{yaml}");
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: another PDF after LibreOffice:\n{yaml}"
+        );
     }
 }
 
@@ -128,7 +140,10 @@ fn a_pdf_a_browser_printed_from_the_web_page_imports_to_the_same_letter() {
         let pdf = chromium_pdf(dir.path(), &html);
         let file = name.replace(".yaml", "-chromium.pdf");
         let (yaml, again) = round_trip(&pdf, &file);
-        assert!(again == render_fixture(name).bytes(), "{file}: the import renders another PDF:\n{yaml}");
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: the import renders another PDF:\n{yaml}"
+        );
     }
 }
 
