@@ -519,6 +519,60 @@ mod tests {
         assert_eq!(link_of("PAGE"), None);
     }
 
+    /// The lines of a document whose body is `body`.
+    fn lines_of(body: &str) -> Vec<Line> {
+        let document = format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>{body}</w:body></w:document>"
+        );
+        let rels = format!(
+            "<?xml version=\"1.0\"?><Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId9\" Type=\"http://x/hyperlink\" Target=\"https://example.org/a&amp;b\" TargetMode=\"External\"/></Relationships>"
+        );
+        let zip = crate::docx::zip::write(&[
+            ("word/document.xml", document.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ]);
+        match read("x.docx", &zip) {
+            Ok(read) => read.lines,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn runs_are_read_by_what_they_say_however_they_are_written() {
+        // As LibreOffice writes them: a property switched off, a link as a
+        // field, a run split in two, a tab between a number and its text.
+        let lines = lines_of(concat!(
+            r#"<w:p><w:r><w:rPr><w:i w:val="false"/></w:rPr><w:t xml:space="preserve">plain </w:t></w:r>"#,
+            r#"<w:r><w:rPr><w:i/></w:rPr><w:t>em</w:t></w:r><w:r><w:rPr><w:i w:val="1"/></w:rPr><w:t>phasis</w:t></w:r>"#,
+            r#"<w:r><w:t xml:space="preserve"> and </w:t></w:r>"#,
+            r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://x.org/" </w:instrText></w:r>"#,
+            r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>a link</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#,
+            r#"<w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>"#,
+            r#"<w:p><w:hyperlink r:id="rId9"><w:r><w:t>site</w:t></w:r></w:hyperlink></w:p>"#,
+            r#"<w:p><w:r><w:t>1.1.</w:t></w:r><w:r><w:tab/><w:t>Text</w:t></w:r></w:p>"#,
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr></w:pPr><w:r><w:t>Item</w:t></w:r></w:p>"#,
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>To:</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>A, B</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        ));
+        let first = &lines[0].cells[0].text.runs;
+        assert_eq!(first[0], Inline::Text { text: "plain ".into() });
+        assert_eq!(
+            first[1],
+            Inline::Emphasis { content: vec![Inline::Text { text: "emphasis".into() }] }
+        );
+        assert!(
+            matches!(&first[3], Inline::Link { url, .. } if url == "https://x.org/"),
+            "{first:?}"
+        );
+        assert_eq!(lines[0].plain(), "plain emphasis and a link");
+        assert!(
+            matches!(&lines[1].cells[0].text.runs[0], Inline::Link { url, .. } if url == "https://example.org/a&b")
+        );
+        assert_eq!(lines[2].plain(), "1.1. Text");
+        assert_eq!(lines[3].plain(), "• Item");
+        assert_eq!(lines[4].cells.len(), 2);
+        assert!(lines.iter().all(|l| l.whole));
+    }
+
     #[test]
     fn what_is_not_a_word_document_says_so() {
         let error =

@@ -283,9 +283,16 @@ impl<'a> Reader<'a> {
         let letterhead = self.letterhead_lines();
         let draft_mark =
             self.words.plain(Phrase::DraftMark, &Default::default()).unwrap_or_default();
+        // The web page says so in a banner, which a browser's PDF prints.
+        let banner =
+            self.words.plain(Phrase::DraftBanner, &Default::default()).map(|b| squeeze(&b)).ok();
         let mut in_letterhead = true;
         Box::new(move |line: &Line| {
             let plain = line.plain();
+            if banner.as_deref().is_some_and(|b| !b.is_empty() && plain == b) {
+                draft.set(true);
+                return true;
+            }
             // The draft mark, whole, or in the pieces a text export of the
             // rotated word leaves.
             let letters: String = plain.chars().filter(|c| !c.is_whitespace()).collect();

@@ -145,6 +145,12 @@ fn a_pdf_a_browser_printed_from_the_web_page_imports_to_the_same_letter() {
             "{file}: the import renders another PDF:\n{yaml}"
         );
     }
+    // The web page's draft banner is the draft mark.
+    let html = dir.path().join("wrexham.html");
+    std::fs::write(&html, render_fixture_as("wrexham-2016.yaml", Format::Html).bytes()).unwrap();
+    let pdf = chromium_pdf(dir.path(), &html);
+    let imported = pipeline().import("wrexham-chromium.pdf", &pdf, "w.yaml").unwrap();
+    assert!(imported.yaml.contains("\nstatus: draft\n"), "{}", imported.yaml);
 }
 
 #[test]
