@@ -96,10 +96,17 @@ pub(crate) fn passages(
     let mut furniture = reader.furniture(&seen);
     let heading = reader.heading_test();
     let blocks = blocks::blocks(lines, &mut *furniture, &heading);
+    // A printed web page's notes read as the footnotes they are.
+    #[allow(clippy::unwrap_used)] // a constant pattern
+    let numbered_note = Regex::new(r"^(\d+)\. ").unwrap();
     blocks
         .iter()
+        .filter_map(|b| reader.note_block(b))
         .map(|b| {
             let words = match &b.kind {
+                Kind::Para if b.small && numbered_note.is_match(&b.plain()) => {
+                    numbered_note.replace(&b.plain(), "$1 ").into_owned()
+                }
                 Kind::Row(label) => format!("{} {}", squeeze(&label.to_plain()), b.plain()),
                 Kind::Numbered(n) => format!("{n} {}", b.plain()),
                 // A footnote's mark, apart from its words however close
@@ -709,28 +716,31 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// A block of small type as a note: `None` for the heading of the
+    /// notes at the end of a printed web page, and a note without the link
+    /// back to its mark that each of those ends with.
+    fn note_block(&self, block: &Block) -> Option<Block> {
+        let plain = block.plain();
+        let phrase = |phrase: Phrase| {
+            self.words.plain(phrase, &Default::default()).ok().map(|p| squeeze(&p))
+        };
+        if block.small && phrase(Phrase::NotesHeading).is_some_and(|h| h == plain) {
+            return None;
+        }
+        let mut b = block.clone();
+        if let Some(back) = phrase(Phrase::BackToText)
+            && block.small
+            && !back.is_empty()
+            && plain.ends_with(&back)
+        {
+            b.text = strip_suffix(&b.text, &back);
+        }
+        Some(b)
+    }
+
     /// Small type outside the small print: a footnote, "N text".
     fn small(&mut self, block: &Block) {
-        // A web page printed (by a browser) has its notes at the end, under
-        // the tool's heading, each with a link back to its mark.
-        let plain = block.plain();
-        if self
-            .words
-            .plain(Phrase::NotesHeading, &Default::default())
-            .is_ok_and(|h| squeeze(&h) == plain)
-        {
-            return;
-        }
-        let back =
-            self.words.plain(Phrase::BackToText, &Default::default()).ok().map(|b| squeeze(&b));
-        let block = &match back.as_deref() {
-            Some(back) if !back.is_empty() && plain.ends_with(back) => {
-                let mut b = block.clone();
-                b.text = strip_suffix(&b.text, back);
-                b
-            }
-            _ => block.clone(),
-        };
+        let Some(block) = &self.note_block(block) else { return };
         // The mark the PDF reader saw, or the figures a text export gives
         // ("1", or "1." as a printed web page numbers its notes).
         let (number, text) = match block.text.runs.first() {

@@ -140,6 +140,16 @@ fn a_pdf_a_browser_printed_from_the_web_page_imports_to_the_same_letter() {
         let pdf = chromium_pdf(dir.path(), &html);
         let file = name.replace(".yaml", "-chromium.pdf");
         let (yaml, again) = round_trip(&pdf, &file);
+        // And the proof reads the same words (its notes at the end read as
+        // the footnotes they are).
+        std::fs::write(dir.path().join(&file), &pdf).unwrap();
+        let out = run(dir.path(), &["import", "--check", &file], None);
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
         assert!(
             again == render_fixture(name).bytes(),
             "{file}: the import renders another PDF:\n{yaml}"
