@@ -406,6 +406,56 @@ mod tests {
             .collect()
     }
 
+    /// A line of a PDF: its cells (indent in points, words), baseline and
+    /// right end.
+    fn at(page: usize, y: f32, cells: &[(i64, &str)]) -> Line {
+        let cells: Vec<super::super::lines::Cell> = cells
+            .iter()
+            .map(|(x, t)| super::super::lines::Cell { indent: x * 10, text: Text::plain(*t) })
+            .collect();
+        let right = cells.last().map(|c| c.indent + 55 * c.text.to_plain().chars().count() as i64);
+        Line {
+            at: Place { page, line: 1 },
+            cells,
+            baseline: Some((y, 11.0)),
+            right,
+            ..Line::default()
+        }
+    }
+
+    #[test]
+    fn a_browsers_spacing_wrapped_labels_and_page_breaks() {
+        // Lines 16.5 points apart (1.5 sizes), rows 22, paragraphs 27.5.
+        let long = "words words words words words words words words words words words";
+        let lines = vec![
+            at(1, 700.0, &[(70, "Publication"), (160, "16 July 2014")]),
+            at(1, 683.5, &[(70, "date:")]),
+            at(1, 661.5, &[(70, "From:"), (160, "A Person, Role")]),
+            at(1, 634.0, &[(70, long)]),
+            at(1, 617.5, &[(70, long)]),
+            at(1, 601.0, &[(70, long)]),
+            at(1, 584.5, &[(70, "short end.")]),
+            at(2, 800.0, &[(70, long)]),
+            at(2, 783.5, &[(70, long)]),
+            at(2, 767.0, &[(70, long)]),
+        ];
+        let found: Vec<(Kind, String)> = blocks(&lines, &mut |_| false, &|_| false)
+            .into_iter()
+            .map(|b| (b.kind.clone(), b.plain()))
+            .collect();
+        assert_eq!(found[0], (Kind::Row(Text::plain("Publication date:")), "16 July 2014".into()));
+        assert_eq!(found[1].0, Kind::Row(Text::plain("From:")));
+        // The paragraph that ended at the foot of page 1 is not run on.
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[2].1.ends_with("short end."));
+    }
+
+    #[test]
+    fn a_word_broken_at_its_hyphen_is_joined() {
+        let found = kinds("The Multi-\nAgency panel; pre-\nand post-sentence");
+        assert_eq!(found[0].1, "The Multi-Agency panel; pre- and post-sentence");
+    }
+
     #[test]
     fn paragraphs_items_numbers_and_rows() {
         let found = kinds(

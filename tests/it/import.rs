@@ -134,7 +134,7 @@ fn a_pdf_a_browser_printed_from_the_web_page_imports_to_the_same_letter() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    for name in ["barnet-2014.yaml", "caerdydd-2016-cy.yaml", "bath-2016.yaml"] {
+    for name in SELF_CONTAINED {
         let html = dir.path().join(name.replace(".yaml", ".html"));
         std::fs::write(&html, render_fixture_as(name, Format::Html).bytes()).unwrap();
         let pdf = chromium_pdf(dir.path(), &html);
