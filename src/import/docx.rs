@@ -43,6 +43,11 @@ const CP: &str = "http://schemas.openxmlformats.org/package/2006/metadata/core-p
 /// DrawingML's word-processing namespace (a picture's `docPr`).
 const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
 
+/// The page headers read: a letter has two (the first page's, the
+/// others'); a document with many sections has more, of which the first
+/// few say what the letter's say.
+const MAX_HEADERS: usize = 8;
+
 /// A letter has a few hundred paragraphs; past this the document is not one.
 const MAX_LINES: usize = 20_000;
 
@@ -100,6 +105,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Read, Error> {
         false => Styles::read(&xml(name, "word/styles.xml", &styles_text)?),
     };
     let mut reader = Reader {
+        name,
         rels: &rels,
         styles: &styles,
         lines: Vec::new(),
@@ -152,7 +158,10 @@ impl Relationships {
             };
             if kind.ends_with("/hyperlink") {
                 out.links.insert(id.to_string(), target.to_string());
-            } else if kind.ends_with("/header") && !out.headers.contains(&target.to_string()) {
+            } else if kind.ends_with("/header")
+                && out.headers.len() < MAX_HEADERS
+                && !out.headers.contains(&target.to_string())
+            {
                 out.headers.push(target.to_string());
             }
         }
@@ -217,6 +226,8 @@ fn keywords(xml: &roxmltree::Document) -> Vec<String> {
 }
 
 struct Reader<'a> {
+    /// The document's name, for errors.
+    name: &'a str,
     rels: &'a Relationships,
     styles: &'a Styles,
     lines: Vec<Line>,
@@ -255,7 +266,8 @@ impl Reader<'_> {
     fn push(&mut self, cells: Vec<Cell>) -> Result<(), Error> {
         if self.lines.len() >= MAX_LINES {
             return Err(Diagnostic::error(format!(
-                "the document has more than {MAX_LINES} paragraphs, far more than a letter"
+                "{} has more than {MAX_LINES} paragraphs, far more than a letter",
+                self.name
             ))
             .hint("import reads one letter at a time: check this is the letter's document")
             .into());
