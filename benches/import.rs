@@ -1,7 +1,8 @@
 //! Importing a published letter, in process: `cargo bench --bench import`.
 //!
-//! Barnet (5 pages) rendered to its PDF once, then read back into a
-//! findings file again and again: the PDF parsed, its glyphs placed, the
+//! Barnet (5 pages) rendered to its PDF (and its Word document) once,
+//! then read back into a findings file again and again: the PDF parsed,
+//! its glyphs placed (or the document's XML walked), the
 //! letter recognised by the words files and the findings written. The
 //! `check` of the result (which typesets it) is timed apart, as `import`
 //! runs both. Wall time and CPU time (user + system of this process,
@@ -13,7 +14,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hmip_letter::{Options, Pipeline, Setup, SourceFile};
+use hmip_letter::{Format, Options, Pipeline, Setup, SourceFile};
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -23,6 +24,11 @@ fn main() {
     let pipeline = Pipeline::new(&Setup::default()).unwrap();
     let loaded = pipeline.load(SourceFile::new("barnet-2014.yaml", text), None).unwrap();
     let pdf = pipeline.export(&loaded, &Options::default()).unwrap().bytes().to_vec();
+    let docx = pipeline
+        .export(&loaded, &Options { format: Format::Docx, ..Options::default() })
+        .unwrap()
+        .bytes()
+        .to_vec();
     let reference = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/barnet-sqs-2014.txt"),
     )
@@ -31,9 +37,11 @@ fn main() {
         "Barnet (5 pages, {} KB PDF), in process, warm pipeline, median of {runs} runs:",
         pdf.len() / 1024
     );
-    for (what, name, bytes) in
-        [("from its PDF", "barnet.pdf", &pdf), ("from its text", "barnet.txt", &reference)]
-    {
+    for (what, name, bytes) in [
+        ("from its PDF", "barnet.pdf", &pdf),
+        ("from its .docx", "barnet.docx", &docx),
+        ("from its text", "barnet.txt", &reference),
+    ] {
         let (wall, cpu) = median(runs, || {
             let imported = pipeline.import_only(name, bytes).unwrap();
             std::hint::black_box(imported);

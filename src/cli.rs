@@ -64,8 +64,9 @@ pub(crate) enum Command {
     /// Exits 0 when there is nothing to answer, 1 when there are comments or
     /// changes, and 2 when the document cannot be read.
     Comments(CommentsArgs),
-    /// Read a published letter (its PDF, or its text as pdftotext gives it)
-    /// back into a findings file whose render is the same letter.
+    /// Read a published letter (its PDF, its Word document, or its text as
+    /// pdftotext gives it) back into a findings file whose render is the
+    /// same letter.
     ///
     /// Values the import was not sure of get an `# import:` comment with the
     /// page and line they came from; what the letter lacks is an error and
@@ -165,7 +166,8 @@ pub(crate) struct CommentsArgs {
 /// Arguments of `import`.
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
-    /// The letters: PDFs, text files (.txt), or folders of them.
+    /// The letters: PDFs, Word documents (.docx), text files (.txt), or
+    /// folders of them.
     #[arg(required = true, value_name = "LETTER")]
     pub(crate) inputs: Vec<PathBuf>,
 

@@ -2,7 +2,8 @@
 //! file whose render is the same letter.
 //!
 //! ```text
-//! LETTER.txt | LETTER.pdf → lines (text.rs | pdf.rs) → blocks (blocks.rs)
+//! LETTER.txt | LETTER.pdf | LETTER.docx → lines (text.rs | pdf.rs | docx.rs)
+//!     → blocks (blocks.rs)
 //!     → recognised by the words files (recognise.rs, patterns.rs) → a draft (draft.rs)
 //!     → the findings file, written as a person would (draft.rs, inline.rs)
 //! ```
@@ -24,6 +25,7 @@ use crate::model::Organisation;
 use crate::words::Words;
 
 mod blocks;
+mod docx;
 mod draft;
 mod inline;
 mod lines;
@@ -61,7 +63,7 @@ mod lines_public {
     }
 }
 
-/// Reads a letter (a PDF, or a text export of one) into findings.
+/// Reads a letter (a PDF, a Word document, or a text export) into findings.
 pub(crate) fn import(
     name: &str,
     bytes: &[u8],
@@ -135,12 +137,19 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
         let hints = recognise::Hints { keywords: read.keywords, figures: read.figures };
         return Ok((read.lines, hints));
     }
+    if docx::is_word(bytes) || name.to_ascii_lowercase().ends_with(".docx") {
+        let read = docx::read(name, bytes)?;
+        let hints = recognise::Hints { keywords: read.keywords, figures: read.figures };
+        return Ok((read.lines, hints));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(format!(
             "{name} is neither a PDF nor UTF-8 text (byte {} is not UTF-8)",
             e.valid_up_to()
         ))
-        .hint("import reads a letter's PDF, or its text as `pdftotext` writes it")
+        .hint(
+            "import reads a letter's PDF, its Word document, or its text as `pdftotext` writes it",
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok((text::lines(text), recognise::Hints::default()))
@@ -152,6 +161,8 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
 fn text_of(name: &str, bytes: &[u8], lines: &[lines::Line]) -> Arc<SourceFile> {
     if let Ok(text) = std::str::from_utf8(bytes)
         && !bytes.starts_with(b"%PDF-")
+        && !docx::is_word(bytes)
+        && !name.to_ascii_lowercase().ends_with(".docx")
     {
         return SourceFile::new(name, text.strip_prefix('\u{feff}').unwrap_or(text));
     }

@@ -20,7 +20,7 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
         return Err(usage_error("`-o -` takes one letter; with several, -o names a folder"));
     }
     if letters.is_empty() {
-        return Err(usage_error("no letters (.pdf, .txt) in the folders given"));
+        return Err(usage_error("no letters (.pdf, .docx, .txt) in the folders given"));
     }
     let Some(pipeline) = super::reported(Pipeline::new(&args.reading.setup()), format, sink) else {
         return Ok(false);
@@ -40,7 +40,8 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
     Ok(all_ok)
 }
 
-/// The letters named, folders read for their `.pdf` and `.txt` files.
+/// The letters named, folders read for their `.pdf`, `.docx` and `.txt`
+/// files.
 fn letters(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for input in inputs {
@@ -52,7 +53,8 @@ fn letters(inputs: &[PathBuf]) -> Vec<PathBuf> {
                 .map(|e| e.path())
                 .filter(|p| {
                     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-                    p.is_file() && matches!(ext.to_ascii_lowercase().as_str(), "pdf" | "txt")
+                    p.is_file()
+                        && matches!(ext.to_ascii_lowercase().as_str(), "pdf" | "docx" | "txt")
                 })
                 .collect();
             found.sort();

@@ -20,7 +20,8 @@ use serde::Serialize;
 use crate::docx::places::{self, Place as LetterPlace};
 use crate::docx::zip::Archive;
 
-const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// The WordprocessingML namespace, which Word and LibreOffice both write.
+pub(crate) const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// More comments than any factual accuracy check makes: past this the
 /// file is not a returned draft.
@@ -305,12 +306,18 @@ struct Comment {
     text: String,
 }
 
-fn parse(name: &str, bytes: &[u8]) -> Result<String, Unreadable> {
+/// A part's bytes as text, or why they are not.
+pub(crate) fn parse(name: &str, bytes: &[u8]) -> Result<String, Unreadable> {
     String::from_utf8(bytes.to_vec())
         .map_err(|_| Unreadable(format!("its part {name} is not UTF-8 text")))
 }
 
-fn document<'a>(name: &str, text: &'a str) -> Result<roxmltree::Document<'a>, Unreadable> {
+/// A part's text as XML: no DTD (so no entity can expand or be fetched)
+/// and at most [`MAX_NODES`] nodes, or why it cannot be read.
+pub(crate) fn document<'a>(
+    name: &str,
+    text: &'a str,
+) -> Result<roxmltree::Document<'a>, Unreadable> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,

@@ -43,6 +43,13 @@ pub(crate) struct Line {
     pub(crate) baseline: Option<(f32, f32)>,
     /// Whether it is in the footnotes at the foot of its page.
     pub(crate) note: bool,
+    /// Whether it is a whole paragraph as the file marks it (a Word
+    /// paragraph, a table row): a block of its own, that no line before
+    /// or after joins.
+    pub(crate) whole: bool,
+    /// Where its last glyph ends, in tenths of a point, where the reader
+    /// knows it (a PDF).
+    pub(crate) right: Option<i64>,
 }
 
 /// Text in one column of a line.
@@ -75,12 +82,15 @@ pub(crate) fn join(text: &mut Text, next: Text) {
         *text = next;
         return;
     }
+    // A line broken after a word's hyphen ("Multi-" / "Agency") goes on
+    // without a space.
+    let space = if at_hyphen(&text.to_plain(), &next.to_plain()) { "" } else { " " };
     let mut runs = next.runs.into_iter();
     let first = runs.next();
     let merged = match (text.runs.last_mut(), first) {
         (Some(Inline::Emphasis { content: a }), Some(Inline::Emphasis { content: b }))
         | (Some(Inline::Strong { content: a }), Some(Inline::Strong { content: b })) => {
-            a.push(Inline::Text { text: " ".into() });
+            a.push(Inline::Text { text: space.into() });
             a.extend(b);
             None
         }
@@ -100,13 +110,114 @@ pub(crate) fn join(text: &mut Text, next: Text) {
         (_, first) => first,
     };
     if let Some(first) = merged {
-        text.push(Inline::Text { text: " ".into() });
+        text.push(Inline::Text { text: space.into() });
         text.push(first);
     }
     for run in runs {
         text.push(run);
     }
     *text = tidy(text);
+}
+
+/// How a piece of text is set: what run it belongs to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Look {
+    /// In italics, as the findings' emphasis is.
+    pub(crate) italic: bool,
+    /// In bold.
+    pub(crate) bold: bool,
+    /// Linked to this address.
+    pub(crate) link: Option<String>,
+    /// A footnote's mark: its words are the note's number.
+    pub(crate) mark: bool,
+}
+
+/// Pieces of text, each with how it is set, as runs: a mark's number
+/// becomes a note, emphasis inside bold inside a link, spaces at a
+/// style's ends outside it, and a run joined to the one before when both
+/// are set alike. The PDF reader gives the pieces of a line's glyphs, the
+/// Word reader those of a paragraph's runs.
+pub(crate) fn styled(pieces: Vec<(Look, String)>) -> Text {
+    let mut text = Text::default();
+    for (style, words) in pieces {
+        if style.mark {
+            let digits = words.trim();
+            if let Ok(number) = digits.parse::<usize>() {
+                text.push(Inline::Note { number, body: None });
+                continue;
+            }
+        }
+        let lead = words.len() - words.trim_start().len();
+        let trimmed = words.trim();
+        let trail = words.trim_end().len() < words.len();
+        if lead > 0 {
+            text.push(Inline::Text { text: " ".into() });
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        let mut run = Inline::Text { text: trimmed.to_string() };
+        if style.italic {
+            run = Inline::Emphasis { content: vec![run] };
+        }
+        if style.bold {
+            run = Inline::Strong { content: vec![run] };
+        }
+        if let Some(url) = style.link {
+            run = Inline::Link { url, content: vec![run] };
+        }
+        push_joined(&mut text, run);
+        if trail {
+            text.push(Inline::Text { text: " ".into() });
+        }
+    }
+    tidy(&text)
+}
+
+/// Appends a run, joining it to the run before when both are the same
+/// emphasis, bold or link.
+fn push_joined(text: &mut Text, run: Inline) {
+    if let Some(last) = text.runs.last_mut() {
+        match (last, &run) {
+            (Inline::Emphasis { content: a }, Inline::Emphasis { content: b })
+            | (Inline::Strong { content: a }, Inline::Strong { content: b }) => {
+                for r in b.clone() {
+                    push_into(a, r);
+                }
+                return;
+            }
+            (Inline::Link { url: u, content: a }, Inline::Link { url: v, content: b })
+                if u == v =>
+            {
+                for r in b.clone() {
+                    push_into(a, r);
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    text.push(run);
+}
+
+fn push_into(runs: &mut Vec<Inline>, run: Inline) {
+    let mut text = Text { runs: std::mem::take(runs), key: None };
+    push_joined(&mut text, run);
+    *runs = text.runs;
+}
+
+/// Whether a line that ends `before` was broken at the hyphen of a word
+/// that goes on in `after`: a letter and a hyphen, then a letter. A hyphen
+/// that stands for a word left out ("pre- and post-sentence") is followed
+/// by "and", "or" or "to" (in Welsh "a", "ac", "neu", "i"), and keeps its
+/// space.
+fn at_hyphen(before: &str, after: &str) -> bool {
+    let mut end = before.chars().rev();
+    let (Some('-'), Some(letter)) = (end.next(), end.next()) else { return false };
+    let word = after.split_whitespace().next().unwrap_or("");
+    letter.is_alphabetic()
+        && word.starts_with(char::is_alphabetic)
+        && !matches!(word, "and" | "or" | "to" | "nor" | "a" | "ac" | "neu" | "i" | "na")
 }
 
 /// White space of any kind and length read as one space, none at the ends.

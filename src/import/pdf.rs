@@ -19,9 +19,9 @@ use std::collections::BTreeMap;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Encoding, Object};
 
-use super::lines::{Cell, Line, Place, tidy};
+use super::lines::{Cell, Line, Look, Place, styled};
 use crate::error::{Diagnostic, Error};
-use crate::letter::{Inline, Text};
+use crate::letter::Text;
 
 /// A letter is a few pages; the longest published SQS letter has six.
 pub const MAX_PAGES: usize = 40;
@@ -167,6 +167,9 @@ struct Glyph {
     italic: bool,
     bold: bool,
     rotated: bool,
+    /// A small filled shape, not a glyph: a list mark a browser draws
+    /// (its disc or square), placed on its line by [`page_lines`].
+    drawn: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -355,9 +358,44 @@ fn page_glyphs<'a>(
     let mut font_name: Vec<u8> = Vec::new();
     let (mut size, mut tc, mut tw, mut th, mut tl, mut rise) = (0f32, 0f32, 0f32, 1f32, 0f32, 0f32);
     let operand = |ops: &[Object], i: usize| ops.get(i).and_then(number).unwrap_or(0.0);
+    // The box of the path being built, on the page.
+    let mut path: Option<[f32; 4]> = None;
     for op in &content.operations {
         let o = &op.operands;
         match op.operator.as_str() {
+            "m" | "l" | "c" | "v" | "y" | "re" => {
+                let mut points: Vec<(f32, f32)> =
+                    o.chunks(2).map(|p| (operand(p, 0), operand(p, 1))).collect();
+                if op.operator == "re" {
+                    let (x, y, w, h) = (operand(o, 0), operand(o, 1), operand(o, 2), operand(o, 3));
+                    points = vec![(x, y), (x + w, y + h)];
+                }
+                for (x, y) in points {
+                    let p = Matrix::translate(x, y).then(ctm).0;
+                    let b = path.get_or_insert([p[4], p[5], p[4], p[5]]);
+                    *b = [b[0].min(p[4]), b[1].min(p[5]), b[2].max(p[4]), b[3].max(p[5])];
+                }
+            }
+            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                if let Some([x0, y0, x1, y1]) = path.take() {
+                    let (w, h) = (x1 - x0, y1 - y0);
+                    let small = w > 0.5 && h > 0.5 && w < 12.0 && h < 12.0;
+                    if small && (0.6..1.6).contains(&(w / h)) && out.len() < MAX_GLYPHS_PER_PAGE {
+                        out.push(Glyph {
+                            x: x0,
+                            y: y0,
+                            end: x1,
+                            size: h,
+                            text: "•".into(),
+                            italic: false,
+                            bold: false,
+                            rotated: false,
+                            drawn: true,
+                        });
+                    }
+                }
+            }
+            "S" | "s" | "n" => path = None,
             "q" if stack.len() < 64 => stack.push(ctm),
             "q" => {}
             "Q" => ctm = stack.pop().unwrap_or(Matrix::IDENTITY),
@@ -456,6 +494,7 @@ fn page_glyphs<'a>(
                                         italic: font.italic,
                                         bold: font.bold,
                                         rotated,
+                                        drawn: false,
                                     });
                                 }
                                 tm = Matrix::translate(advance, 0.0).then(tm);
@@ -498,7 +537,10 @@ fn page_lines(
     links: &[([f32; 4], String)],
     body: f32,
 ) -> Vec<Line> {
+    let (drawn, glyphs): (Vec<Glyph>, Vec<Glyph>) = glyphs.into_iter().partition(|g| g.drawn);
     let (rotated, mut flat): (Vec<Glyph>, Vec<Glyph>) = glyphs.into_iter().partition(|g| g.rotated);
+    let marks = list_marks(&drawn, &flat);
+    flat.extend(marks);
     flat.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
     // Glyphs on one baseline.
     let mut raws: Vec<Raw> = Vec::new();
@@ -517,7 +559,9 @@ fn page_lines(
     while i < raws.len() {
         let raw = &raws[i];
         if let Some(next) = raws.get(i + 1) {
-            let small = raw.size < 0.8 * next.size;
+            // A mark is at most five sixths of the text's size (a browser's
+            // superscript), raised.
+            let small = raw.size < 0.9 * next.size;
             let close = raw.y - next.y < 0.7 * next.size && raw.y > next.y;
             let (lo, hi) = span(&next.glyphs);
             let within =
@@ -551,13 +595,16 @@ fn page_lines(
             in_notes = true;
         }
         let cells = cells(&raw.glyphs, links, line_size);
+        let right = raw.glyphs.iter().map(|(g, _)| g.end).fold(f32::MIN, f32::max);
         out.push(Line {
+            right: Some((right * 10.0).round() as i64),
             at: Place { page, line: n + 1 },
             cells,
             small,
             gap_before: in_notes && starts_with_mark,
             baseline: Some((raw.y, line_size)),
             note: in_notes,
+            whole: false,
         });
     }
     if !rotated.is_empty() {
@@ -569,7 +616,39 @@ fn page_lines(
             gap_before: true,
             baseline: None,
             note: false,
+            whole: false,
+            right: None,
         });
+    }
+    out
+}
+
+/// The small shapes that are list marks: each one just left of a line's
+/// first glyph, its middle between that line's baseline and the top of its
+/// small letters, set as a "•" on that line. Other shapes (a logo's
+/// pieces, a rule) are left out.
+fn list_marks(drawn: &[Glyph], glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    for shape in drawn.iter().take(1_000) {
+        let middle = shape.y + shape.size / 2.0;
+        let next = glyphs
+            .iter()
+            .filter(|g| {
+                g.x >= shape.end - 0.5
+                    && g.x - shape.end < 2.0 * g.size
+                    && middle >= g.y
+                    && middle <= g.y + 0.7 * g.size
+                    && shape.size < 0.6 * g.size
+            })
+            .min_by(|a, b| a.x.total_cmp(&b.x));
+        // Nothing else on the line before the text it marks.
+        let Some(next) = next else { continue };
+        let first = !glyphs.iter().any(|g| {
+            (g.y - next.y).abs() < 0.15 * next.size && g.x < shape.x && g.text.trim() != ""
+        });
+        if first {
+            out.push(Glyph { y: next.y, size: next.size, drawn: false, ..shape.clone() });
+        }
     }
     out
 }
@@ -604,19 +683,10 @@ fn cells(glyphs: &[(Glyph, bool)], links: &[([f32; 4], String)], size: f32) -> V
     cells
 }
 
-/// How a glyph is set: what run it belongs to.
-#[derive(Debug, Clone, PartialEq)]
-struct Style {
-    italic: bool,
-    bold: bool,
-    link: Option<String>,
-    mark: bool,
-}
-
 fn cell(glyphs: &[&(Glyph, bool)], links: &[([f32; 4], String)], size: f32) -> Cell {
     let indent = glyphs.first().map_or(0, |(g, _)| (g.x * 10.0).round() as i64);
     // Runs of one style, with spaces where the glyphs leave a gap.
-    let mut pieces: Vec<(Style, String)> = Vec::new();
+    let mut pieces: Vec<(Look, String)> = Vec::new();
     let mut last_end: Option<f32> = None;
     for (g, mark) in glyphs {
         let link = links
@@ -626,7 +696,7 @@ fn cell(glyphs: &[&(Glyph, bool)], links: &[([f32; 4], String)], size: f32) -> C
                 cx >= r[0] && cx <= r[2] && g.y >= r[1] - 1.0 && g.y <= r[3] + 1.0
             })
             .map(|(_, u)| u.clone());
-        let style = Style { italic: g.italic, bold: g.bold, link, mark: *mark };
+        let style = Look { italic: g.italic, bold: g.bold, link, mark: *mark };
         let space = last_end.is_some_and(|e| g.x - e > 0.15 * size) && !g.text.starts_with(' ');
         last_end = Some(g.end);
         if space {
@@ -642,71 +712,5 @@ fn cell(glyphs: &[&(Glyph, bool)], links: &[([f32; 4], String)], size: f32) -> C
             _ => pieces.push((style, g.text.clone())),
         }
     }
-    let mut text = Text::default();
-    for (style, words) in pieces {
-        if style.mark {
-            let digits = words.trim();
-            if let Ok(number) = digits.parse::<usize>() {
-                text.push(Inline::Note { number, body: None });
-                continue;
-            }
-        }
-        // Spaces at a style's ends go outside it.
-        let lead = words.len() - words.trim_start().len();
-        let trimmed = words.trim();
-        let trail = words.trim_end().len() < words.len();
-        if lead > 0 {
-            text.push(Inline::Text { text: " ".into() });
-        }
-        if trimmed.is_empty() {
-            continue;
-        }
-        let mut run = Inline::Text { text: trimmed.to_string() };
-        if style.italic {
-            run = Inline::Emphasis { content: vec![run] };
-        }
-        if style.bold {
-            run = Inline::Strong { content: vec![run] };
-        }
-        if let Some(url) = style.link {
-            run = Inline::Link { url, content: vec![run] };
-        }
-        push_joined(&mut text, run);
-        if trail {
-            text.push(Inline::Text { text: " ".into() });
-        }
-    }
-    Cell { indent, text: tidy(&text) }
-}
-
-/// Appends a run, joining it to the run before when both are the same
-/// emphasis, bold or link.
-fn push_joined(text: &mut Text, run: Inline) {
-    if let Some(last) = text.runs.last_mut() {
-        match (last, &run) {
-            (Inline::Emphasis { content: a }, Inline::Emphasis { content: b })
-            | (Inline::Strong { content: a }, Inline::Strong { content: b }) => {
-                for r in b.clone() {
-                    push_into(a, r);
-                }
-                return;
-            }
-            (Inline::Link { url: u, content: a }, Inline::Link { url: v, content: b })
-                if u == v =>
-            {
-                for r in b.clone() {
-                    push_into(a, r);
-                }
-                return;
-            }
-            _ => {}
-        }
-    }
-    text.push(run);
-}
-
-fn push_into(runs: &mut Vec<Inline>, run: Inline) {
-    let mut text = Text { runs: std::mem::take(runs), key: None };
-    push_joined(&mut text, run);
-    *runs = text.runs;
+    Cell { indent, text: styled(pieces) }
 }

@@ -96,13 +96,28 @@ pub(crate) fn passages(
     let mut furniture = reader.furniture(&seen);
     let heading = reader.heading_test();
     let blocks = blocks::blocks(lines, &mut *furniture, &heading);
+    // A printed web page's notes read as the footnotes they are.
+    #[allow(clippy::unwrap_used)] // a constant pattern
+    let numbered_note = Regex::new(r"^(\d+)\. ").unwrap();
     blocks
         .iter()
+        .filter_map(|b| reader.note_block(b))
         .map(|b| {
             let words = match &b.kind {
+                Kind::Para if b.small && numbered_note.is_match(&b.plain()) => {
+                    numbered_note.replace(&b.plain(), "$1 ").into_owned()
+                }
                 Kind::Row(label) => format!("{} {}", squeeze(&label.to_plain()), b.plain()),
                 Kind::Numbered(n) => format!("{n} {}", b.plain()),
-                Kind::Item | Kind::Para => b.plain(),
+                // A footnote's mark, apart from its words however close
+                // the reader found them.
+                Kind::Item | Kind::Para => match b.text.runs.split_first() {
+                    Some((crate::letter::Inline::Note { number, .. }, rest)) => {
+                        let rest = Text { runs: rest.to_vec(), key: None };
+                        format!("{number} {}", squeeze(&rest.to_plain()))
+                    }
+                    _ => b.plain(),
+                },
             };
             (b.at.to_string(), words)
         })
@@ -243,8 +258,8 @@ impl<'a> Reader<'a> {
             }
         }
         let heading = self.heading_test();
-        let head = blocks::blocks(&pre, &mut *is_furniture, &|_| false);
-        let body = blocks::blocks(&rest, &mut *is_furniture, &heading);
+        let head = blocks::blocks_spaced(&pre, lines, &mut *is_furniture, &|_| false);
+        let body = blocks::blocks_spaced(&rest, lines, &mut *is_furniture, &heading);
         drop(is_furniture);
         self.draft_seen = seen.get();
         if self.draft_seen {
@@ -275,9 +290,16 @@ impl<'a> Reader<'a> {
         let letterhead = self.letterhead_lines();
         let draft_mark =
             self.words.plain(Phrase::DraftMark, &Default::default()).unwrap_or_default();
+        // The web page says so in a banner, which a browser's PDF prints.
+        let banner =
+            self.words.plain(Phrase::DraftBanner, &Default::default()).map(|b| squeeze(&b)).ok();
         let mut in_letterhead = true;
         Box::new(move |line: &Line| {
             let plain = line.plain();
+            if banner.as_deref().is_some_and(|b| !b.is_empty() && plain == b) {
+                draft.set(true);
+                return true;
+            }
             // The draft mark, whole, or in the pieces a text export of the
             // rotated word leaves.
             let letters: String = plain.chars().filter(|c| !c.is_whitespace()).collect();
@@ -558,12 +580,21 @@ impl<'a> Reader<'a> {
                         self.draft.area = Val::text(area.clone(), at);
                         self.patterns.known.insert(Slot::Area, area);
                     }
-                    None => {
-                        let guess = in_area.split_once(' ').map_or(in_area.as_str(), |(_, a)| a);
-                        self.draft.area = Val::text(guess.to_string(), at).noted(format!(
-                            "the letter names the area only as \"{in_area}\"; write its own name here"
-                        ));
-                    }
+                    // Without keywords (a PDF another program printed),
+                    // a mutation that only one initial makes is undone.
+                    None => match unmutated(self.words, &in_area) {
+                        Some(area) => {
+                            self.draft.area = Val::text(area.clone(), at);
+                            self.patterns.known.insert(Slot::Area, area);
+                        }
+                        None => {
+                            let guess =
+                                in_area.split_once(' ').map_or(in_area.as_str(), |(_, a)| a);
+                            self.draft.area = Val::text(guess.to_string(), at).noted(format!(
+                                "the letter names the area only as \"{in_area}\"; write its own name here"
+                            ));
+                        }
+                    },
                 }
                 self.patterns.known.insert(Slot::InArea, in_area);
             }
@@ -577,6 +608,15 @@ impl<'a> Reader<'a> {
     fn keyword_area(&self, hints: &Hints) -> Option<String> {
         let patterns =
             self.words.patterns(Phrase::Keywords, &|s, n| format!("(?P<{}_{n}>.+?)", s.name()));
+        // All the keywords, however they are separated (LibreOffice saves
+        // them with spaces, not commas).
+        let all = format!("^(?:{})$", patterns.join(r"(?:\s*,\s*|\s+)"));
+        if let Ok(regex) = Regex::new(&all)
+            && let Some(area) =
+                regex.captures(&hints.keywords.join(", ")).and_then(|c| c.name("area_0"))
+        {
+            return Some(area.as_str().to_string());
+        }
         for (pattern, keyword) in patterns.iter().zip(&hints.keywords) {
             let regex = Regex::new(&format!("^(?:{pattern})$")).ok()?;
             if let Some(area) = regex.captures(keyword).and_then(|c| c.name("area_0")) {
@@ -676,9 +716,33 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// A block of small type as a note: `None` for the heading of the
+    /// notes at the end of a printed web page, and a note without the link
+    /// back to its mark that each of those ends with.
+    fn note_block(&self, block: &Block) -> Option<Block> {
+        let plain = block.plain();
+        let phrase = |phrase: Phrase| {
+            self.words.plain(phrase, &Default::default()).ok().map(|p| squeeze(&p))
+        };
+        if block.small && phrase(Phrase::NotesHeading).is_some_and(|h| h == plain) {
+            return None;
+        }
+        let mut b = block.clone();
+        if let Some(back) = phrase(Phrase::BackToText)
+            && block.small
+            && !back.is_empty()
+            && plain.ends_with(&back)
+        {
+            b.text = strip_suffix(&b.text, &back);
+        }
+        Some(b)
+    }
+
     /// Small type outside the small print: a footnote, "N text".
     fn small(&mut self, block: &Block) {
-        // The mark the PDF reader saw, or the figures a text export gives.
+        let Some(block) = &self.note_block(block) else { return };
+        // The mark the PDF reader saw, or the figures a text export gives
+        // ("1", or "1." as a printed web page numbers its notes).
         let (number, text) = match block.text.runs.first() {
             Some(crate::letter::Inline::Note { number, .. }) => {
                 let rest = Text { runs: block.text.runs[1..].to_vec(), key: None };
@@ -687,7 +751,11 @@ impl<'a> Reader<'a> {
             _ => {
                 let plain = block.plain();
                 let digits: String = plain.chars().take_while(char::is_ascii_digit).collect();
-                (digits.parse::<usize>().ok(), strip_number(&block.text, digits.len()))
+                let mark = match plain[digits.len()..].starts_with(". ") {
+                    true => digits.len() + 1,
+                    false => digits.len(),
+                };
+                (digits.parse::<usize>().ok(), strip_number(&block.text, mark))
             }
         };
         match number {
@@ -1048,6 +1116,35 @@ fn strip_number(text: &Text, bytes: usize) -> Text {
     if let Some(crate::letter::Inline::Text { text: first }) = runs.first_mut() {
         let cut = bytes.min(first.len());
         *first = first[cut..].trim_start().to_string();
+    }
+    super::lines::tidy(&Text { runs, key: None })
+}
+
+/// The area's own name from its Welsh form after "yn", where the nasal
+/// mutation has only one source: "yng Nghaerdydd" is Caerdydd, "ym Mhowys"
+/// Powys, "yn Nhorfaen" Torfaen, "yng Ngwynedd" Gwynedd (the reverse of
+/// `check`'s `nasal_mutation`). "ym M…" and "yn N…" may be mutated or not,
+/// and are left to the person.
+fn unmutated(words: &Words, in_area: &str) -> Option<String> {
+    if words.language != "cy" {
+        return None;
+    }
+    let (yn, name) = in_area.split_once(' ')?;
+    let initial = [("yng", "Ngh", "C"), ("ym", "Mh", "P"), ("yn", "Nh", "T"), ("yng", "Ng", "G")];
+    initial.iter().find_map(|(before, mutated, own)| {
+        let rest = name.strip_prefix(mutated).filter(|_| yn == *before)?;
+        rest.starts_with(|c: char| c.is_lowercase()).then(|| format!("{own}{rest}"))
+    })
+}
+
+/// The text without the words `suffix` at its end (in its last run of
+/// words), if it ends so.
+fn strip_suffix(text: &Text, suffix: &str) -> Text {
+    let mut runs = text.runs.clone();
+    if let Some(crate::letter::Inline::Text { text: last }) = runs.last_mut()
+        && let Some(rest) = squeeze(last).strip_suffix(suffix)
+    {
+        *last = rest.to_string();
     }
     super::lines::tidy(&Text { runs, key: None })
 }

@@ -499,7 +499,7 @@ fn what_is_not_a_returned_draft_is_refused_with_nothing_written() {
 }
 
 /// A zip of one deflated part, its sizes as given.
-fn deflated_zip(name: &str, data: &[u8], size: u32) -> Vec<u8> {
+pub(crate) fn deflated_zip(name: &str, data: &[u8], size: u32) -> Vec<u8> {
     let mut zip = zip_of(&[(name, data)]);
     // Mark the entry deflated, with its uncompressed size, in both headers.
     let local = 0;

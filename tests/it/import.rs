@@ -3,10 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use hmip_letter::{Options, SourceFile};
+use std::path::Path;
+use std::process::Command;
+
+use hmip_letter::{Format, Options, SourceFile};
 use proptest::prelude::*;
 
 use crate::common::*;
+use crate::word::{docx_of, zip_of};
 
 /// A fixture's PDF, imported in process, then rendered again.
 fn round_trip(pdf: &[u8], name: &str) -> (String, Vec<u8>) {
@@ -35,6 +39,174 @@ fn every_fixture_round_trips_through_its_pdf_to_the_same_bytes() {
         let unsure = yaml.lines().filter(|l| l.trim_start().starts_with("# import:")).count();
         assert_eq!(unsure, 0, "{name}: nothing should be unsure:\n{yaml}");
     }
+}
+
+#[test]
+fn every_fixture_round_trips_through_its_word_document_to_the_same_bytes() {
+    for name in SELF_CONTAINED {
+        let docx = docx_of(name);
+        let file = name.replace(".yaml", ".docx");
+        let (yaml, again) = round_trip(&docx, &file);
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: the import renders another PDF:\n{yaml}"
+        );
+        let unsure = yaml.lines().filter(|l| l.trim_start().starts_with("# import:")).count();
+        assert_eq!(unsure, 0, "{file}: nothing should be unsure:\n{yaml}");
+    }
+    // The draft mark is in the page header, the logo's alt text in its
+    // picture.
+    let imported =
+        pipeline().import("wrexham.docx", &docx_of("wrexham-2016.yaml"), "w.yaml").unwrap();
+    assert!(imported.yaml.contains("status: draft"), "{}", imported.yaml);
+    assert!(
+        imported.yaml.contains("#   alt: \"HM Inspectorate of Probation\""),
+        "{}",
+        imported.yaml
+    );
+    // Torbay's letter lacks what it lacks in the PDF too.
+    let imported =
+        pipeline().import("torbay.docx", &docx_of("torbay-2015.yaml"), "t.yaml").unwrap();
+    let errors: Vec<String> =
+        imported.problems.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.join("\n").contains("does not name the lead inspector"), "{errors:#?}");
+    assert!(errors.join("\n").contains("torbay.docx (its text):"), "{errors:#?}");
+}
+
+/// LibreOffice, with a profile of its own in `dir`.
+fn soffice(dir: &Path, args: &[&str]) -> std::process::Output {
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.display());
+    Command::new("soffice")
+        .arg(profile)
+        .arg("--headless")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_word_document_saved_again_by_libreoffice_imports_to_the_same_letter() {
+    if !external("LibreOffice (soffice)", runs("soffice", &["--version"])) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in SELF_CONTAINED {
+        let file = name.replace(".yaml", ".docx");
+        std::fs::write(dir.path().join(&file), docx_of(name)).unwrap();
+        files.push(file);
+    }
+    let mut args = vec!["--convert-to", "docx", "--outdir", "resaved"];
+    args.extend(files.iter().map(String::as_str));
+    let out = soffice(dir.path(), &args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (name, file) in SELF_CONTAINED.iter().zip(&files) {
+        let resaved = std::fs::read(dir.path().join("resaved").join(file)).unwrap();
+        assert!(resaved != docx_of(name), "{file}: LibreOffice wrote it again");
+        let (yaml, again) = round_trip(&resaved, file);
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: another PDF after LibreOffice:\n{yaml}"
+        );
+    }
+}
+
+/// Chromium, headless, printing a page to a PDF with no header or footer
+/// of its own.
+fn chromium_pdf(dir: &Path, html: &Path) -> Vec<u8> {
+    let pdf = dir.join("printed.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    let out = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", dir.join("chromium").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(&pdf).unwrap()
+}
+
+#[test]
+fn a_pdf_a_browser_printed_from_the_web_page_imports_to_the_same_letter() {
+    if !external("Chromium", runs("chromium", &["--version"])) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for name in SELF_CONTAINED {
+        let html = dir.path().join(name.replace(".yaml", ".html"));
+        std::fs::write(&html, render_fixture_as(name, Format::Html).bytes()).unwrap();
+        let pdf = chromium_pdf(dir.path(), &html);
+        let file = name.replace(".yaml", "-chromium.pdf");
+        let (yaml, again) = round_trip(&pdf, &file);
+        // And the proof reads the same words (its notes at the end read as
+        // the footnotes they are).
+        std::fs::write(dir.path().join(&file), &pdf).unwrap();
+        let out = run(dir.path(), &["import", "--check", &file], None);
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(&out)
+        );
+        assert!(
+            again == render_fixture(name).bytes(),
+            "{file}: the import renders another PDF:\n{yaml}"
+        );
+    }
+    // The web page's draft banner is the draft mark.
+    let html = dir.path().join("wrexham.html");
+    std::fs::write(&html, render_fixture_as("wrexham-2016.yaml", Format::Html).bytes()).unwrap();
+    let pdf = chromium_pdf(dir.path(), &html);
+    let imported = pipeline().import("wrexham-chromium.pdf", &pdf, "w.yaml").unwrap();
+    assert!(imported.yaml.contains("\nstatus: draft\n"), "{}", imported.yaml);
+}
+
+#[test]
+fn bad_word_documents_are_refused_with_a_reason_and_nothing_written() {
+    use std::io::Write;
+    refused("notes.docx", b"These are my notes, not a document.", "not a zip");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    refused("locked.docx", &ole, "encrypted");
+    let docx = docx_of("bath-2016.yaml");
+    refused("cut.docx", &docx[..docx.len() / 2], "cut short");
+    refused("zip.docx", &zip_of(&[("a.txt", b"a")]), "no word/document.xml");
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&vec![b'<'; 16 * 1024 * 1024]).unwrap();
+    let bomb = crate::comments::deflated_zip(
+        "word/document.xml",
+        &encoder.finish().unwrap(),
+        16 * 1024 * 1024,
+    );
+    refused("bomb.docx", &bomb, "zip bomb");
+    let minutes = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>Minutes of the meeting</w:t></w:r></w:p></w:body></w:document>";
+    let other = zip_of(&[("word/document.xml", minutes.as_bytes())]);
+    refused("minutes.docx", &other, "is not a Short Quality Screening letter");
+    // Sniffed by its content, whatever its name says.
+    refused("minutes.pdf.txt", &other, "is not a Short Quality Screening letter");
+    let entity = minutes.replacen(
+        "<w:document",
+        "<!DOCTYPE w:document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><w:document",
+        1,
+    );
+    refused("entity.docx", &zip_of(&[("word/document.xml", entity.as_bytes())]), "DTD");
+}
+
+#[test]
+fn a_folder_of_word_documents_imports_and_the_check_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let letters = dir.path().join("letters");
+    std::fs::create_dir(&letters).unwrap();
+    std::fs::write(letters.join("bath.docx"), docx_of("bath-2016.yaml")).unwrap();
+    std::fs::write(letters.join("barnet.pdf"), render_fixture("barnet-2014.yaml").bytes()).unwrap();
+    let out = run(dir.path(), &["import", "letters", "-o", "found"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files_in(&dir.path().join("found")), ["barnet.yaml", "bath.yaml"]);
+    let out = run(dir.path(), &["import", "--check", "letters/bath.docx"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("render to the same words"), "{}", stderr(&out));
 }
 
 #[test]
@@ -462,6 +634,24 @@ proptest! {
         let again = pipeline().load(SourceFile::new("imported.yaml", imported.yaml.clone()), None)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", imported.yaml)))?;
         let before = pipeline().load(SourceFile::new("prop.yaml", yaml), None).unwrap();
+        let words = |f: &hmip_letter::model::Findings| f.summary.iter().map(|p| collapse(p)).collect::<Vec<_>>();
+        prop_assert_eq!(words(&again.findings), words(&before.findings), "{}", imported.yaml);
+        let again_pdf = pipeline().export(&again, &Options::default()).unwrap();
+        prop_assert!(again_pdf.bytes() == pdf.bytes(), "another PDF:\n{}", imported.yaml);
+    }
+
+    /// And from the Word document.
+    #[test]
+    fn hostile_text_survives_the_round_trip_through_word(text in hostile(), language in prop_oneof![Just("en-GB"), Just("cy")]) {
+        let yaml = letter_with(&text, language);
+        let before = pipeline().load(SourceFile::new("prop.yaml", yaml), None).unwrap();
+        let pdf = pipeline().export(&before, &Options::default()).unwrap();
+        let docx = pipeline().export(&before, &Options { format: Format::Docx, ..Options::default() })
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let imported = pipeline().import("prop.docx", docx.bytes(), "imported.yaml")
+            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let again = pipeline().load(SourceFile::new("imported.yaml", imported.yaml.clone()), None)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{}", imported.yaml)))?;
         let words = |f: &hmip_letter::model::Findings| f.summary.iter().map(|p| collapse(p)).collect::<Vec<_>>();
         prop_assert_eq!(words(&again.findings), words(&before.findings), "{}", imported.yaml);
         let again_pdf = pipeline().export(&again, &Options::default()).unwrap();
