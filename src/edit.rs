@@ -130,6 +130,25 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
                 .collect();
             tries.push(vec![(range.clone(), format!("{token}\n{}", body.join("\n")))]);
         }
+        // A quoted paragraph that no longer fits on its line (it was
+        // quoted while it ended in a space, half typed) is a block again.
+        let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let lead = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+        if written.starts_with('"')
+            && (range.start - line_start + value.len() + 2 > 80 || value.contains('\n'))
+            && !value.is_empty()
+            && !value.ends_with([' ', '\t', '\n'])
+            && !value.lines().any(|l| l.is_empty() || l.starts_with([' ', '\t']) || l.ends_with([' ', '\t']))
+        {
+            let inner = " ".repeat(lead + 2);
+            let (token, lines) = if value.contains('\n') {
+                ("|-", value.split('\n').map(String::from).collect())
+            } else {
+                (">-", wrap(value, 80usize.saturating_sub(lead + 2).max(20)))
+            };
+            let body: Vec<String> = lines.iter().map(|l| format!("{inner}{l}")).collect();
+            tries.push(vec![(range.clone(), format!("{token}\n{}", body.join("\n")))]);
+        }
         if is_plain_safe(value) && !written.starts_with(['"', '\'']) {
             tries.push(vec![(range.clone(), value.to_string())]);
         }
@@ -490,7 +509,14 @@ impl Block {
         if !token[1..].chars().all(|c| matches!(c, '-' | '+' | '1'..='9')) {
             return None;
         }
-        let content_end = value.start + text[value.clone()].trim_end().len();
+        // Its last line ends where the lines of spaces (the indentation of
+        // the line after it) begin; spaces at the end of a content line are
+        // its content.
+        let mut lines: Vec<&str> = text[value.clone()].split('\n').collect();
+        while lines.len() > 1 && lines.last().is_some_and(|l| l.chars().all(|c| c == ' ')) {
+            lines.pop();
+        }
+        let content_end = value.start + lines.join("\n").len();
         Some(Block {
             indicator: header_start + at..header_start + token_end,
             folded: token.starts_with('>'),
@@ -635,6 +661,13 @@ mod tests {
         assert!(edited.ends_with("\nb: 1\n"), "{edited}");
         let edited = set(FILE, "summary[2]", "Plain again").unwrap();
         assert!(edited.contains("  - Plain again\n"), "{edited}");
+        // Emptied while retyped, a paragraph is quoted; typed on, it is a
+        // block again.
+        let long = "word ".repeat(30);
+        let half = set(FILE, "summary[0]", "").unwrap();
+        assert!(half.contains("summary:\n  - \"\"\n"), "{half}");
+        let typed = set(&half, "summary[0]", long.trim_end()).unwrap();
+        assert!(typed.contains("  - >-\n    word word"), "{typed}");
         let edited = set(FILE, "summary[2]", "yes").unwrap();
         assert!(edited.contains("  - \"yes\"\n"), "a word YAML reads as true is quoted: {edited}");
     }
@@ -673,6 +706,16 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_typed_word_by_word_stays_a_block() {
+        let mut text = "summary:\n  - >-\n    Old.\nnext: 1\n".to_string();
+        let words = "Written just before the tab was closed.";
+        for end in 1..=words.len() {
+            text = set(&text, "summary[0]", &words[..end]).unwrap();
+        }
+        assert_eq!(text, format!("summary:\n  - >-\n    {words}\nnext: 1\n"));
+    }
+
+    #[test]
     fn what_cannot_be_edited_is_refused() {
         assert!(set(FILE, "nowhere", "x").is_err());
         assert!(set(FILE, "summary", "x").is_err());
@@ -691,6 +734,68 @@ mod tests {
         use proptest::prelude::*;
 
         use super::super::*;
+
+        const FIXTURES: &[&str] = &[
+            "barnet-2014.yaml", "bath-2016.yaml", "caerdydd-2016-cy.yaml",
+            "gwynedd-2015.yaml", "torbay-2015.yaml", "wrexham-2016.yaml",
+        ];
+
+        /// The file as serde reads it: what the findings are.
+        fn read(text: &str) -> serde_json::Value {
+            serde_saphyr::from_str(text).unwrap()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            #[test]
+            fn random_list_edits_give_exactly_the_findings_meant(
+                fixture in proptest::sample::select(FIXTURES),
+                pick in any::<proptest::sample::Index>(),
+                place in any::<proptest::sample::Index>(),
+                op in 0..3u8,
+                value in "[ -~£ŵ“”’]{1,60}",
+            ) {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(fixture);
+                let text = std::fs::read_to_string(path).unwrap();
+                let index = KeyIndex::build(&text);
+                // The lists of texts: paragraphs, items, names.
+                let lists: Vec<(String, usize)> = index
+                    .nodes()
+                    .iter()
+                    .filter(|n| n.kind == NodeKind::Sequence && !n.children.is_empty())
+                    .filter(|n| index.children(n).all(|c| matches!(c.kind, NodeKind::Scalar(..))))
+                    .map(|n| (n.path.clone(), n.children.len()))
+                    .collect();
+                let (list, len) = &lists[pick.index(lists.len())];
+                let mut want = read(&text);
+                let items = pointer_mut(&mut want, list).and_then(|v| v.as_array_mut()).unwrap();
+                let edited = match op {
+                    0 => {
+                        let at = place.index(len + 1);
+                        items.insert(at, value.clone().into());
+                        insert(&text, list, at, &value)
+                    }
+                    1 => {
+                        let at = place.index(*len);
+                        items.remove(at);
+                        remove(&text, &format!("{list}[{at}]"))
+                    }
+                    _ if *len > 1 => {
+                        let at = place.index(len - 1);
+                        items.swap(at, at + 1);
+                        swap(&text, list, at)
+                    }
+                    _ => Ok(text.clone()),
+                };
+                let edited = edited.map_err(|r| TestCaseError::fail(r.0))?;
+                prop_assert_eq!(read(&edited), want, "{}", edited);
+                // Every comment of the file is still there.
+                for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+                    prop_assert!(edited.contains(line), "{}", line);
+                }
+            }
+        }
 
         proptest! {
             #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

@@ -134,12 +134,14 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
     }
     if bytes.starts_with(b"%PDF-") || name.to_ascii_lowercase().ends_with(".pdf") {
         let read = pdf::read(name, bytes)?;
-        let hints = recognise::Hints { keywords: read.keywords, figures: read.figures };
+        let hints =
+            recognise::Hints { keywords: read.keywords, figures: read.figures, text_export: false };
         return Ok((read.lines, hints));
     }
     if docx::is_word(bytes) || name.to_ascii_lowercase().ends_with(".docx") {
         let read = docx::read(name, bytes)?;
-        let hints = recognise::Hints { keywords: read.keywords, figures: read.figures };
+        let hints =
+            recognise::Hints { keywords: read.keywords, figures: read.figures, text_export: false };
         return Ok((read.lines, hints));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -152,7 +154,7 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<lines::Line>, recognise::Hints)
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok((text::lines(text), recognise::Hints::default()))
+    Ok((text::lines(text), recognise::Hints { text_export: true, ..recognise::Hints::default() }))
 }
 
 /// The letter's text as problems are located in: the file itself when it

@@ -31,6 +31,9 @@ pub(crate) struct Hints {
     pub(crate) keywords: Vec<String>,
     /// The alternative texts of its pictures: a logo's.
     pub(crate) figures: Vec<String>,
+    /// Whether the lines are a text export, which breaks the rotated draft
+    /// mark into pieces ("R", "AF") on lines of their own.
+    pub(crate) text_export: bool,
 }
 
 /// What a recognised letter gives: the draft findings, and the problems
@@ -75,6 +78,7 @@ pub(crate) fn recognise(
             ))
         })?;
     let mut r = Reader::new(source, words, organisation);
+    r.mark_pieces = hints.text_export;
     r.read(lines, title_line, hints);
     Ok(Recognised { draft: r.draft, problems: r.problems })
 }
@@ -150,6 +154,9 @@ struct Reader<'a> {
     problems: Vec<(Option<Place>, String)>,
     draft_seen: bool,
     notes: Vec<(usize, Text)>,
+    /// Whether a line of a few capitals of the draft mark is a piece of it
+    /// (in a text export) rather than the letter's text.
+    mark_pieces: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -212,6 +219,7 @@ impl<'a> Reader<'a> {
             problems: Vec::new(),
             draft_seen: false,
             notes: Vec::new(),
+            mark_pieces: true,
         }
     }
 
@@ -294,6 +302,7 @@ impl<'a> Reader<'a> {
         let banner =
             self.words.plain(Phrase::DraftBanner, &Default::default()).map(|b| squeeze(&b)).ok();
         let mut in_letterhead = true;
+        let mark_pieces = self.mark_pieces;
         Box::new(move |line: &Line| {
             let plain = line.plain();
             if banner.as_deref().is_some_and(|b| !b.is_empty() && plain == b) {
@@ -305,7 +314,8 @@ impl<'a> Reader<'a> {
             let letters: String = plain.chars().filter(|c| !c.is_whitespace()).collect();
             if !letters.is_empty()
                 && (plain == draft_mark
-                    || (line.cells.len() == 1
+                    || (mark_pieces
+                        && line.cells.len() == 1
                         && letters.len() < draft_mark.len()
                         && draft_mark.contains(&letters)
                         && letters.chars().all(char::is_uppercase)))
