@@ -27,7 +27,10 @@ fn bin() -> PathBuf {
 /// One request; the status and the body.
 fn request(host: &str, head: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(host).unwrap();
-    let text = format!("{head}Host: {host}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    let text = format!(
+        "{head}Host: {host}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
     stream.write_all(text.as_bytes()).unwrap();
     let mut reply = Vec::new();
     stream.read_to_end(&mut reply).unwrap();
@@ -71,7 +74,8 @@ fn main() {
     let edits = if quick { 100 } else { 500 };
     let dir = tempfile::tempdir().unwrap();
     let findings = dir.path().join("barnet.yaml");
-    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml"), &findings).unwrap();
+    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/barnet-2014.yaml"), &findings)
+        .unwrap();
     let mut child = Command::new(bin())
         .args(["edit", "--no-open"])
         .arg(&findings)
@@ -96,7 +100,11 @@ fn main() {
     let started = Instant::now();
     for k in 1..=edits {
         let text = format!("{original}{} with the police.", " and more".repeat(k % 23));
-        let body = format!("version={version}&{}={}", encoded("f:commentary[1].paragraphs[0]"), encoded(&text));
+        let body = format!(
+            "version={version}&{}={}",
+            encoded("f:commentary[1].paragraphs[0]"),
+            encoded(&text)
+        );
         let head = format!(
             "POST /part/area-2 HTTP/1.1\r\n{cookie}{origin}X-Autosave: 1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         );
@@ -125,7 +133,9 @@ fn main() {
     let _ = child.kill();
     let _ = child.wait();
     println!("hmip-letter edit, Barnet, {edits} edits of a commentary paragraph");
-    for (name, samples) in [("save (autosave)", &mut saves), ("preview", &mut previews), ("save + preview", &mut both)] {
+    for (name, samples) in
+        [("save (autosave)", &mut saves), ("preview", &mut previews), ("save + preview", &mut both)]
+    {
         println!(
             "  {name:<16} p50 {:>6.1} ms   p95 {:>6.1} ms   max {:>6.1} ms",
             percentile(samples, 0.5).as_secs_f64() * 1e3,
@@ -135,7 +145,10 @@ fn main() {
     }
     println!("  wall {:.2} s, server CPU {:?} over the run", wall.as_secs_f64(), cpu_run);
     for (k, rss) in memory {
-        println!("  after {k:>3} edits: resident {} KiB", rss.map_or("?".into(), |r| r.to_string()));
+        println!(
+            "  after {k:>3} edits: resident {} KiB",
+            rss.map_or("?".into(), |r| r.to_string())
+        );
     }
     println!("  idle 5 s: server CPU {idle:?}");
 }

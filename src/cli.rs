@@ -221,7 +221,8 @@ pub(crate) struct PreflightArgs {
 #[derive(Debug, Args)]
 pub(crate) struct EditArgs {
     /// The findings file to edit, in place (only the values you change are
-    /// rewritten; comments and layout stay).
+    /// rewritten; comments and layout stay). A file that is not there yet
+    /// starts from the starter letter of `init`.
     #[arg(value_name = "FINDINGS")]
     pub(crate) file: std::path::PathBuf,
 

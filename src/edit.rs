@@ -138,7 +138,9 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
             && (range.start - line_start + value.len() + 2 > 80 || value.contains('\n'))
             && !value.is_empty()
             && !value.ends_with([' ', '\t', '\n'])
-            && !value.lines().any(|l| l.is_empty() || l.starts_with([' ', '\t']) || l.ends_with([' ', '\t']))
+            && !value
+                .lines()
+                .any(|l| l.is_empty() || l.starts_with([' ', '\t']) || l.ends_with([' ', '\t']))
         {
             let inner = " ".repeat(lead + 2);
             let (token, lines) = if value.contains('\n') {
@@ -184,7 +186,8 @@ pub fn insert(text: &str, list: &str, at: usize, value: &str) -> Result<String, 
         values.insert(at, value.into());
     }
     let edited = if text[seq.value.clone()].starts_with('[') {
-        let mut pieces: Vec<String> = items.iter().map(|n| text[n.value.clone()].to_string()).collect();
+        let mut pieces: Vec<String> =
+            items.iter().map(|n| text[n.value.clone()].to_string()).collect();
         pieces.insert(at, quoted(value));
         splice(text, seq.value.clone(), &format!("[{}]", pieces.join(", ")))
     } else {
@@ -303,8 +306,14 @@ pub fn add_row(text: &str, list: &str, fields: &[(&str, Vec<String>)]) -> Result
                 format!("{key}: {}", quoted(one))
             }
             many => {
-                row.insert(key.to_string(), many.iter().map(|v| serde_json::Value::from(v.as_str())).collect());
-                format!("{key}: [{}]", many.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", "))
+                row.insert(
+                    key.to_string(),
+                    many.iter().map(|v| serde_json::Value::from(v.as_str())).collect(),
+                );
+                format!(
+                    "{key}: [{}]",
+                    many.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")
+                )
             }
         })
         .collect();
@@ -375,9 +384,7 @@ fn complete(text: &str) -> Result<KeyIndex, Refused> {
 /// The list at `list` and its items.
 fn sequence<'a>(index: &'a KeyIndex, list: &str) -> Result<(&'a Node, Vec<&'a Node>), Refused> {
     match index.get(list) {
-        Some(node) if node.kind == NodeKind::Sequence => {
-            Ok((node, index.children(node).collect()))
-        }
+        Some(node) if node.kind == NodeKind::Sequence => Ok((node, index.children(node).collect())),
         Some(_) => Err(Refused(format!("the value at {list} is not a list"))),
         None => Err(Refused(format!("there is no list at {list} in the file"))),
     }
@@ -455,7 +462,10 @@ fn tree(index: &KeyIndex) -> serde_json::Value {
 }
 
 /// The value at a key path (`a.b[2].c`) of a tree.
-fn pointer_mut<'a>(tree: &'a mut serde_json::Value, path: &str) -> Option<&'a mut serde_json::Value> {
+fn pointer_mut<'a>(
+    tree: &'a mut serde_json::Value,
+    path: &str,
+) -> Option<&'a mut serde_json::Value> {
     let mut here = tree;
     for part in path.split('.') {
         let (name, indices) = part.split_once('[').map_or((part, ""), |(n, i)| (n, i));
@@ -674,13 +684,20 @@ mod tests {
 
     #[test]
     fn paragraphs_are_added_moved_and_removed_in_their_neighbours_style() {
-        let added = insert(FILE, "summary", 1, "A new one, long enough to be a paragraph.").unwrap();
+        let added =
+            insert(FILE, "summary", 1, "A new one, long enough to be a paragraph.").unwrap();
         assert!(added.contains("    on two lines.\n  - |-\n    A new one, long enough"), "{added}");
         assert_eq!(value_at(&added, "summary[2]"), "Second, quoted.");
         let empty = insert(FILE, "summary", 3, "").unwrap();
-        assert!(empty.ends_with("  - Third plain\n  - \"\"\nstrengths: [Good., \"Fine\"]\n"), "{empty}");
+        assert!(
+            empty.ends_with("  - Third plain\n  - \"\"\nstrengths: [Good., \"Fine\"]\n"),
+            "{empty}"
+        );
         let typed = set(&empty, "summary[3]", "Typed into the new one.").unwrap();
-        assert!(typed.contains("  - Third plain\n  - |-\n    Typed into the new one.\nstrengths"), "{typed}");
+        assert!(
+            typed.contains("  - Third plain\n  - |-\n    Typed into the new one.\nstrengths"),
+            "{typed}"
+        );
         let flow = insert(FILE, "strengths", 0, "First: yes").unwrap();
         assert!(flow.contains("strengths: [\"First: yes\", Good., \"Fine\"]"), "{flow}");
         let swapped = swap(FILE, "summary", 1).unwrap();
@@ -693,13 +710,25 @@ mod tests {
         assert!(removed.ends_with("strengths: [Good.]\n"), "{removed}");
         let one = "a:\n  - only\nb: 1\n";
         assert_eq!(remove(one, "a[0]").unwrap(), "a: []\nb: 1\n");
-        let names = set_list(FILE, "strengths", &["One".into(), "Two".into(), "Three".into()]).unwrap();
+        let names =
+            set_list(FILE, "strengths", &["One".into(), "Two".into(), "Three".into()]).unwrap();
         assert!(names.ends_with("strengths: [One, \"Two\", \"Three\"]\n"), "{names}");
         let rows = "copy_to:\n  - role: A\n    names: [x]\nend: 1\n";
-        let added = add_row(rows, "copy_to", &[("role", vec!["B & C".into()]), ("names", vec!["y".into(), "z".into()])]).unwrap();
-        assert_eq!(added, "copy_to:\n  - role: A\n    names: [x]\n  - role: \"B & C\"\n    names: [\"y\", \"z\"]\nend: 1\n");
+        let added = add_row(
+            rows,
+            "copy_to",
+            &[("role", vec!["B & C".into()]), ("names", vec!["y".into(), "z".into()])],
+        )
+        .unwrap();
+        assert_eq!(
+            added,
+            "copy_to:\n  - role: A\n    names: [x]\n  - role: \"B & C\"\n    names: [\"y\", \"z\"]\nend: 1\n"
+        );
         let keyed = add_key(FILE, "status", "draft", &["published", "area"]).unwrap();
-        assert!(keyed.starts_with("# A letter\narea: Barnet   # the area\nstatus: draft\nsummary:"), "{keyed}");
+        assert!(
+            keyed.starts_with("# A letter\narea: Barnet   # the area\nstatus: draft\nsummary:"),
+            "{keyed}"
+        );
         assert!(add_key(FILE, "area", "x", &[]).is_err());
         assert!(remove(FILE, "area").is_err());
         assert!(insert(FILE, "summary", 9, "x").is_err());
@@ -736,8 +765,12 @@ mod tests {
         use super::super::*;
 
         const FIXTURES: &[&str] = &[
-            "barnet-2014.yaml", "bath-2016.yaml", "caerdydd-2016-cy.yaml",
-            "gwynedd-2015.yaml", "torbay-2015.yaml", "wrexham-2016.yaml",
+            "barnet-2014.yaml",
+            "bath-2016.yaml",
+            "caerdydd-2016-cy.yaml",
+            "gwynedd-2015.yaml",
+            "torbay-2015.yaml",
+            "wrexham-2016.yaml",
         ];
 
         /// The file as serde reads it: what the findings are.

@@ -142,16 +142,8 @@ pub const GUIDE: &[About] = &[
         "A footnote that is defined but never used is an error, so this list starts empty.",
     ),
     about("footnotes.*", "Footnote", ""),
-    about(
-        "intro",
-        "Opening paragraph",
-        "Paragraphs that replace the generated opening paragraph.",
-    ),
-    about(
-        "context",
-        "Context",
-        "Paragraphs that replace the generated Context section.",
-    ),
+    about("intro", "Opening paragraph", "Paragraphs that replace the generated opening paragraph."),
+    about("context", "Context", "Paragraphs that replace the generated Context section."),
     about(
         "closing",
         "Closing",
@@ -166,7 +158,11 @@ pub const GUIDE: &[About] = &[
         "Image file",
         "A PNG or SVG file, relative to the findings file and inside its folder.",
     ),
-    about("logo.alt", "What the image shows", "What the image shows, for readers who cannot see it."),
+    about(
+        "logo.alt",
+        "What the image shows",
+        "What the image shows, for readers who cannot see it.",
+    ),
     about(
         "preflight",
         "Preflight",
@@ -302,7 +298,10 @@ mod tests {
         let joined: Vec<&str> = lines.iter().map(|l| &l[2..]).collect();
         assert_eq!(joined.join(" "), description(about));
         let area = comment(about_key("area").unwrap(), 78).join("\n");
-        assert_eq!(expand("a\n#: area\narea: x\n#: nothing\n"), format!("a\n{area}\narea: x\n#: nothing\n"));
+        assert_eq!(
+            expand("a\n#: area\narea: x\n#: nothing\n"),
+            format!("a\n{area}\narea: x\n#: nothing\n")
+        );
         assert!(expand("i:\n  #: inspection.cases\n  cases: 1\n").contains("\n  # How many cases"));
     }
 }

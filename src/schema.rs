@@ -72,7 +72,8 @@ fn explained(
     };
     if let Some(props) = here.get("properties").and_then(Value::as_object) {
         for name in props.keys() {
-            let child = format!("{pointer}/properties/{}", name.replace('~', "~0").replace('/', "~1"));
+            let child =
+                format!("{pointer}/properties/{}", name.replace('~', "~0").replace('/', "~1"));
             visit(child, if path.is_empty() { name.clone() } else { format!("{path}.{name}") });
         }
     }

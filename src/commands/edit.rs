@@ -187,9 +187,9 @@ fn environment(pipeline: &Pipeline) -> Result<Environment<'static>, Diagnostic> 
     pages.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     for (name, file) in pipeline.templates().iter() {
         if let Some(source) = file.source.as_ref().filter(|_| name.starts_with(EDIT_FOLDER)) {
-            pages.add_template_owned(name.to_string(), source.text.to_string()).map_err(|e| {
-                Diagnostic::error(format!("the edit page's template {name}: {e}"))
-            })?;
+            pages
+                .add_template_owned(name.to_string(), source.text.to_string())
+                .map_err(|e| Diagnostic::error(format!("the edit page's template {name}: {e}")))?;
         }
     }
     Ok(pages)
@@ -358,7 +358,9 @@ fn page(app: &App, template: &str, values: Value) -> Response {
     let name = format!("{EDIT_FOLDER}{template}");
     match app.pages.get_template(&name).and_then(|t| t.render(values)) {
         Ok(html) => Html(html).into_response(),
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("{name} could not be written: {e}")),
+        Err(e) => {
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("{name} could not be written: {e}"))
+        }
     }
 }
 
@@ -439,12 +441,13 @@ async fn create(State(app): State<Arc<App>>, Form(form): Form<Vec<(String, Strin
         return response;
     }
     let _one = versions(&app);
-    let started = app.pipeline.templates().starter(Some(area)).map_err(|e| e.to_string()).and_then(
-        |text| match language {
-            "cy" => edit::set(&text, "language", "cy").map_err(|r| r.0),
-            _ => Ok(text),
-        },
-    );
+    let started =
+        app.pipeline.templates().starter(Some(area)).map_err(|e| e.to_string()).and_then(|text| {
+            match language {
+                "cy" => edit::set(&text, "language", "cy").map_err(|r| r.0),
+                _ => Ok(text),
+            }
+        });
     let text = match started {
         Ok(text) => text,
         Err(why) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &why),
@@ -463,17 +466,15 @@ fn find_part(text: &str, id: &str) -> Option<Part> {
     form::parts(text).into_iter().find(|p| p.id == id)
 }
 
-fn part_view(
-    app: &App,
-    part: &Part,
-    text: &str,
-    version: &str,
-    notice: Option<&str>,
-) -> Response {
+fn part_view(app: &App, part: &Part, text: &str, version: &str, notice: Option<&str>) -> Response {
     let found = problems(app, text);
     let form = form::form(part, text, &found);
     let anchor = |key: &str| {
-        form.anchors.iter().filter(|(k, _)| key == k || key.starts_with(k.as_str())).max_by_key(|(k, _)| k.len()).map(|(_, a)| a.clone())
+        form.anchors
+            .iter()
+            .filter(|(k, _)| key == k || key.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+            .map(|(_, a)| a.clone())
     };
     let errors: Vec<Value> = found
         .iter()
@@ -549,24 +550,40 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response {
 }
 
 /// The save itself: the new version and the field to show next.
-fn saved(app: &App, id: &str, sent: &[(String, String)]) -> Result<(String, Option<String>), Unsaved> {
+fn saved(
+    app: &App,
+    id: &str,
+    sent: &[(String, String)],
+) -> Result<(String, Option<String>), Unsaved> {
     let bad = |why: String| Unsaved(StatusCode::UNPROCESSABLE_ENTITY, why);
     let submitted = Submitted::read(sent).map_err(|r| bad(r.0))?;
     let mut versions = versions(app);
     let (text, version) = match current(app) {
         Ok(Some(file)) => file,
-        Ok(None) => return Err(Unsaved(StatusCode::CONFLICT, format!("{} is not there any more: nothing was saved.", app.name))),
+        Ok(None) => {
+            return Err(Unsaved(
+                StatusCode::CONFLICT,
+                format!("{} is not there any more: nothing was saved.", app.name),
+            ));
+        }
         Err(why) => return Err(Unsaved(StatusCode::INTERNAL_SERVER_ERROR, why)),
     };
     let Some(part) = find_part(&text, id) else {
         return Err(Unsaved(StatusCode::NOT_FOUND, "There is no such part of the letter.".into()));
     };
     if let Some(key) = submitted.keys().find(|k| !form::in_part(k, &part)) {
-        return Err(Unsaved(StatusCode::BAD_REQUEST, format!("A field of another part was sent: {key}.")));
+        return Err(Unsaved(
+            StatusCode::BAD_REQUEST,
+            format!("A field of another part was sent: {key}."),
+        ));
     }
     let sent_version = submitted.version.clone().unwrap_or_default();
     // The text the page was made from, if the server still has it.
-    let base = if sent_version == version { Some(text.clone()) } else { versions.text(&sent_version).map(str::to_string) };
+    let base = if sent_version == version {
+        Some(text.clone())
+    } else {
+        versions.text(&sent_version).map(str::to_string)
+    };
     let changed_elsewhere = sent_version != version && !versions.ours(&version);
     let conflict = || {
         Unsaved(
@@ -630,7 +647,9 @@ async fn preview(State(app): State<Arc<App>>) -> Response {
 
 async fn pdf(State(app): State<Arc<App>>) -> Response {
     match render(&app, Format::Pdf) {
-        Ok(mut files) => ([(header::CONTENT_TYPE, "application/pdf")], files.remove(0)).into_response(),
+        Ok(mut files) => {
+            ([(header::CONTENT_TYPE, "application/pdf")], files.remove(0)).into_response()
+        }
         Err(response) => response,
     }
 }
@@ -640,7 +659,11 @@ async fn page_images(State(app): State<Arc<App>>) -> Response {
     match render(&app, Format::Png) {
         Ok(files) => {
             let pages: Vec<usize> = (1..=files.len()).collect();
-            page(&app, "pages.html.j2", context! { title => "The letter's pages", pages, file => app.name.clone(), renders => true })
+            page(
+                &app,
+                "pages.html.j2",
+                context! { title => "The letter's pages", pages, file => app.name.clone(), renders => true },
+            )
         }
         Err(response) => response,
     }

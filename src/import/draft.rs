@@ -569,7 +569,8 @@ mod tests {
 
     #[test]
     fn the_starters_comments_are_found_by_key() {
-        let starter = Starter::read(&crate::guide::expand(include_str!("../../templates/starter.yaml")));
+        let starter =
+            Starter::read(&crate::guide::expand(include_str!("../../templates/starter.yaml")));
         assert_eq!(starter.comment("letter"), ["# Which letter: sqs (Short Quality Screening)."]);
         assert!(starter.comment("inspection.cases")[0].contains("How many cases"));
         assert!(starter.comment("area_in").last().unwrap().starts_with("# area_in:"));

@@ -253,7 +253,9 @@ fn a_new_file_starts_from_the_starter_with_the_area_asked_first() {
     assert!(!editor.dir.path().join("barnet.yaml").exists(), "nothing written before");
     let empty = editor.post(&cookie, "/new", "area=&language=en-GB");
     assert_eq!(empty.status, 422);
-    assert!(empty.body.contains("Enter the area inspected") && empty.body.contains("href=\"#area\""));
+    assert!(
+        empty.body.contains("Enter the area inspected") && empty.body.contains("href=\"#area\"")
+    );
     assert_eq!(editor.post(&cookie, "/new", "area=Ynys+M%C3%B4n&language=cy").status, 303);
     let text = editor.file();
     assert!(text.contains("area: \"Ynys Môn\"") && text.contains("language: cy"), "{text}");
@@ -298,20 +300,27 @@ fn paragraphs_are_added_moved_and_removed_by_plain_buttons() {
     let text = editor.file();
     let out = run(editor.dir.path(), &["check", "barnet.yaml"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let html = run(editor.dir.path(), &["render", "barnet.yaml", "--format", "html", "-o", "-"], None);
+    let html =
+        run(editor.dir.path(), &["render", "barnet.yaml", "--format", "html", "-o", "-"], None);
     let html = String::from_utf8(html.stdout).unwrap();
     assert!(html.contains(&format!("2.{n}")) && html.contains(words), "numbered in the letter");
     let at = text.find(words).unwrap();
     assert!(text[..at].ends_with("      - >-\n        "), "in its neighbours' style: {text}");
     // Remove it again: the file is the original, byte for byte.
     let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
-    let body = format!("version={}&action={}", version(&page), encoded(&format!("remove:{key}[{}]", n - 1)));
+    let body = format!(
+        "version={}&action={}",
+        version(&page),
+        encoded(&format!("remove:{key}[{}]", n - 1))
+    );
     assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
     let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
-    let body = format!("version={}&action={}", version(&page), encoded(&format!("down:{key}:{}", n - 2)));
+    let body =
+        format!("version={}&action={}", version(&page), encoded(&format!("down:{key}:{}", n - 2)));
     assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
     let page = editor.send("GET", "/part/area-2", &[("Cookie", &cookie)], "").body;
-    let body = format!("version={}&action={}", version(&page), encoded(&format!("up:{key}:{}", n - 1)));
+    let body =
+        format!("version={}&action={}", version(&page), encoded(&format!("up:{key}:{}", n - 1)));
     assert_eq!(editor.post(&cookie, "/part/area-2", &body).status, 303);
     assert_eq!(editor.file(), before);
 }
@@ -327,16 +336,26 @@ fn dates_choices_and_the_copy_list_are_fields_of_their_own() {
     // A choice the file leaves out is added as a key when it is made.
     let body = format!("version={}&f%3Astatus=draft&f%3Alanguage=en-GB", version(&page));
     assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
-    assert!(editor.file().contains("published: 2014-07-16\nstatus: draft\nto:"), "{}", editor.file());
+    assert!(
+        editor.file().contains("published: 2014-07-16\nstatus: draft\nto:"),
+        "{}",
+        editor.file()
+    );
     assert!(!editor.file().contains("language:"), "an unchanged default is not written");
     let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
     // A date typed in three boxes is written YYYY-MM-DD; a date that is
     // not one is written as typed and is an error at its field.
-    let body = format!("version={}&d%3Apublished-day=3&d%3Apublished-month=9&d%3Apublished-year=2014", version(&page));
+    let body = format!(
+        "version={}&d%3Apublished-day=3&d%3Apublished-month=9&d%3Apublished-year=2014",
+        version(&page)
+    );
     assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
     assert!(editor.file().contains("published: 2014-09-03"), "{}", editor.file());
     let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
-    let body = format!("version={}&d%3Apublished-day=31&d%3Apublished-month=2&d%3Apublished-year=2014", version(&page));
+    let body = format!(
+        "version={}&d%3Apublished-day=31&d%3Apublished-month=2&d%3Apublished-year=2014",
+        version(&page)
+    );
     assert_eq!(editor.post(&cookie, "/part/details", &body).status, 303);
     let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
     assert!(page.contains("href=\"#published-day\""), "the summary links to the day: {page}");
@@ -344,7 +363,11 @@ fn dates_choices_and_the_copy_list_are_fields_of_their_own() {
     // The copy list: rows of a role and its names, one per line.
     let page = editor.send("GET", "/part/copy-list", &[("Cookie", &cookie)], "").body;
     assert!(page.contains("name=\"l:copy_to[0].names\""), "{page}");
-    let body = format!("version={}&l%3Acopy_to%5B0%5D.names={}&action=row%3Acopy_to", version(&page), encoded("First Person\r\nSecond Person"));
+    let body = format!(
+        "version={}&l%3Acopy_to%5B0%5D.names={}&action=row%3Acopy_to",
+        version(&page),
+        encoded("First Person\r\nSecond Person")
+    );
     assert_eq!(editor.post(&cookie, "/part/copy-list", &body).status, 303);
     let text = editor.file();
     let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
@@ -389,15 +412,71 @@ fn the_components_are_the_design_systems_own_markup() {
     env.add_template("govuk.html.j2", &macros).unwrap();
     // Each component and the fixtures of the options the pages use.
     let cases: &[(&str, &str, &[&str])] = &[
-        ("input", "govukInput", &["default", "with hint text", "with error message", "with error and hint", "with width-2 class", "with width-20 class", "value", "classes", "id", "custom type", "inputmode"]),
-        ("textarea", "govukTextarea", &["default", "with hint", "with error message", "with default value", "with custom rows", "with hint and error message", "id", "classes"]),
-        ("date-input", "govukDateInput", &["with values", "with error message and hint", "with values and name prefix"]),
-        ("radios", "govukRadios", &["default", "with hint", "inline", "with hint and error message", "with idPrefix", "with error message"]),
-        ("task-list", "govukTaskList", &["default", "with hint text and additional states", "with all possible colours"]),
-        ("error-summary", "govukErrorSummary", &["default", "without links", "mixed with and without links"]),
+        (
+            "input",
+            "govukInput",
+            &[
+                "default",
+                "with hint text",
+                "with error message",
+                "with error and hint",
+                "with width-2 class",
+                "with width-20 class",
+                "value",
+                "classes",
+                "id",
+                "custom type",
+                "inputmode",
+            ],
+        ),
+        (
+            "textarea",
+            "govukTextarea",
+            &[
+                "default",
+                "with hint",
+                "with error message",
+                "with default value",
+                "with custom rows",
+                "with hint and error message",
+                "id",
+                "classes",
+            ],
+        ),
+        (
+            "date-input",
+            "govukDateInput",
+            &["with values", "with error message and hint", "with values and name prefix"],
+        ),
+        (
+            "radios",
+            "govukRadios",
+            &[
+                "default",
+                "with hint",
+                "inline",
+                "with hint and error message",
+                "with idPrefix",
+                "with error message",
+            ],
+        ),
+        (
+            "task-list",
+            "govukTaskList",
+            &["default", "with hint text and additional states", "with all possible colours"],
+        ),
+        (
+            "error-summary",
+            "govukErrorSummary",
+            &["default", "without links", "mixed with and without links"],
+        ),
         ("button", "govukButton", &["default", "secondary", "name", "value", "type"]),
         ("notification-banner", "govukNotificationBanner", &["default", "custom title"]),
-        ("fieldset", "govukFieldset", &["default", "styled as medium text", "styled as small text"]),
+        (
+            "fieldset",
+            "govukFieldset",
+            &["default", "styled as medium text", "styled as small text"],
+        ),
         ("tag", "govukTag", &["default", "grey", "red", "blue"]),
         ("skip-link", "govukSkipLink", &["default", "custom href"]),
         ("error-message", "govukErrorMessage", &["default", "id", "classes"]),
@@ -407,16 +486,26 @@ fn the_components_are_the_design_systems_own_markup() {
     let mut checked = 0;
     for (component, macro_name, names) in cases {
         let path = root.join(format!("vendor/govuk-frontend/fixtures/{component}.json"));
-        let fixtures: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        let fixtures: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
         for name in *names {
-            let fixture = fixtures["fixtures"].as_array().unwrap().iter().find(|f| f["name"] == *name);
+            let fixture =
+                fixtures["fixtures"].as_array().unwrap().iter().find(|f| f["name"] == *name);
             let Some(fixture) = fixture else { continue };
-            let source = format!("{{% import \"govuk.html.j2\" as g %}}{{{{ g.{macro_name}(options) }}}}");
+            let source =
+                format!("{{% import \"govuk.html.j2\" as g %}}{{{{ g.{macro_name}(options) }}}}");
             let ours = env
-                .render_str(&source, minijinja::context! { options => minijinja::value::Serde(&fixture["options"]) })
+                .render_str(
+                    &source,
+                    minijinja::context! { options => minijinja::value::Serde(&fixture["options"]) },
+                )
                 .unwrap_or_else(|e| panic!("{component} {name}: {e:#}"));
             let theirs = fixture["html"].as_str().unwrap();
-            assert_eq!(shape(&ours), shape(theirs), "{component}: fixture \"{name}\"\nours:\n{ours}");
+            assert_eq!(
+                shape(&ours),
+                shape(theirs),
+                "{component}: fixture \"{name}\"\nours:\n{ours}"
+            );
             checked += 1;
         }
     }
@@ -468,7 +557,8 @@ fn shape(html: &str) -> String {
 #[test]
 fn in_a_real_browser_the_letter_is_written_beside_its_preview() {
     let python = python();
-    let available = runs(&python, &["-c", "import playwright"]) && Path::new("/usr/bin/chromium").exists();
+    let available =
+        runs(&python, &["-c", "import playwright"]) && Path::new("/usr/bin/chromium").exists();
     if !external("Chromium with Python's playwright", available) {
         return;
     }
@@ -481,14 +571,10 @@ fn in_a_real_browser_the_letter_is_written_beside_its_preview() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/edit.py");
     let address = format!("http://{}/?token={}", editor.host, editor.token);
     let file = editor.dir.path().join("barnet.yaml");
-    let out = Command::new(&python)
-        .arg(&script)
-        .arg(&address)
-        .arg(&file)
-        .arg(&shots)
-        .output()
-        .unwrap();
-    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out =
+        Command::new(&python).arg(&script).arg(&address).arg(&file).arg(&shots).output().unwrap();
+    let said =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the browser's steps:\n{said}");
     for shot in ["edit-overview.png", "edit-part-with-error.png", "edit-preview.png"] {
         assert!(fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
@@ -522,7 +608,10 @@ fn in_a_real_browser_the_letter_is_written_beside_its_preview() {
     }
     let restored_lines: Vec<&str> = restored.lines().collect();
     let differing: Vec<_> = before.lines().zip(&restored_lines).filter(|(a, b)| a != *b).collect();
-    assert!(differing.len() <= 2, "only the block indicators of edited values differ: {differing:?}");
+    assert!(
+        differing.len() <= 2,
+        "only the block indicators of edited values differ: {differing:?}"
+    );
 }
 
 fn json_at(value: &serde_json::Value, key: &str) -> serde_json::Value {
@@ -549,7 +638,12 @@ fn differences(
         (Value::Object(x), Value::Object(y)) => {
             for key in x.keys().chain(y.keys()) {
                 let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                differences(&x.get(key).cloned().unwrap_or(Value::Null), &y.get(key).cloned().unwrap_or(Value::Null), inner, out);
+                differences(
+                    &x.get(key).cloned().unwrap_or(Value::Null),
+                    &y.get(key).cloned().unwrap_or(Value::Null),
+                    inner,
+                    out,
+                );
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {

@@ -32,8 +32,11 @@ fn unbranded(css: &str) -> String {
     {
         out.replace_range(start..start + end + 2, "");
     }
-    out.replace("font-family:GDS Transport,arial,sans-serif", "font-family:arial,helvetica,sans-serif")
-        .replace("font-family:GDS Transport", "font-family:arial,helvetica,sans-serif")
+    out.replace(
+        "font-family:GDS Transport,arial,sans-serif",
+        "font-family:arial,helvetica,sans-serif",
+    )
+    .replace("font-family:GDS Transport", "font-family:arial,helvetica,sans-serif")
 }
 
 /// An asset by the name the pages use: its bytes and content type.

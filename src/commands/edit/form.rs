@@ -62,7 +62,11 @@ pub(crate) fn parts(text: &str) -> Vec<Part> {
         });
     }
     if has("operational_management") {
-        out.push(part("operational-management", "Operational management", &["operational_management"]));
+        out.push(part(
+            "operational-management",
+            "Operational management",
+            &["operational_management"],
+        ));
     }
     out.push(part("strengths", "Key strengths", &["strengths"]));
     out.push(part("improvements", "Areas requiring improvement", &["improvements"]));
@@ -261,7 +265,8 @@ impl Builder<'_> {
                 self.paragraph(&item, label, actions)
             })
             .collect();
-        let add = action(&format!("add:{key}:{count}"), &format!("Add a {}", noun.to_lowercase()), "");
+        let add =
+            action(&format!("add:{key}:{count}"), &format!("Add a {}", noun.to_lowercase()), "");
         Some(context! {
             kind => "list", id, legend => label(key), hint => hint(key), items, add,
             error => self.error(key),
@@ -279,9 +284,9 @@ impl Builder<'_> {
                 let role = self.text(&format!("{row}.role"), HALF);
                 let names_key = format!("{row}.names");
                 let names: Vec<String> = match edit::shape(self.text, &names_key) {
-                    Some(Shape::List(n)) => (0..n)
-                        .filter_map(|j| self.value(&format!("{names_key}[{j}]")))
-                        .collect(),
+                    Some(Shape::List(n)) => {
+                        (0..n).filter_map(|j| self.value(&format!("{names_key}[{j}]"))).collect()
+                    }
                     _ => Vec::new(),
                 };
                 let names_id = field_id(&names_key);
@@ -294,12 +299,15 @@ impl Builder<'_> {
                     label => label(&names_key), hint => "One name on each line.",
                     value => names.join("\n"), rows => names.len().clamp(1, 8) + 1, error,
                 };
-                let remove = action(&format!("remove:{row}"), "Remove this row", &format!("row {}", i + 1));
+                let remove =
+                    action(&format!("remove:{row}"), "Remove this row", &format!("row {}", i + 1));
                 context! { legend => format!("Row {}", i + 1), role, names, remove }
             })
             .collect();
         let add = action(&format!("row:{key}"), "Add a row", "");
-        Some(context! { kind => "rows", id, legend => label(key), hint => hint(key), rows, add, error => self.error(key) })
+        Some(
+            context! { kind => "rows", id, legend => label(key), hint => hint(key), rows, add, error => self.error(key) },
+        )
     }
 }
 
@@ -317,8 +325,14 @@ pub(crate) fn form(part: &Part, text: &str, problems: &[Diagnostic]) -> Form {
             b.text("area", HALF),
             b.text("area_in", HALF),
             b.date("published"),
-            b.choice("date_style", &[("ordinal", "Ordinal: 16th July 2014"), ("plain", "Plain: 16 July 2014")]),
-            b.choice("status", &[("draft", "Draft, with a DRAFT watermark"), ("final", "Final, for publishing")]),
+            b.choice(
+                "date_style",
+                &[("ordinal", "Ordinal: 16th July 2014"), ("plain", "Plain: 16 July 2014")],
+            ),
+            b.choice(
+                "status",
+                &[("draft", "Draft, with a DRAFT watermark"), ("final", "Final, for publishing")],
+            ),
             {
                 let file = b.text("logo.file", HALF);
                 let alt = b.text("logo.alt", "");
@@ -362,7 +376,10 @@ pub(crate) fn form(part: &Part, text: &str, problems: &[Diagnostic]) -> Form {
         },
         id if id.starts_with("area-") => {
             let area = &part.keys[0];
-            vec![b.text(&format!("{area}.heading"), ""), b.list(&format!("{area}.paragraphs"), "Paragraph")]
+            vec![
+                b.text(&format!("{area}.heading"), ""),
+                b.list(&format!("{area}.paragraphs"), "Paragraph"),
+            ]
         }
         "strengths" => vec![b.list("strengths", "Strength")],
         "improvements" => vec![b.list("improvements", "Area for improvement")],
@@ -408,7 +425,8 @@ impl Submitted {
             } else if let Some(key) = name.strip_prefix("f:") {
                 out.texts.push((key.to_string(), value));
             } else if let Some(key) = name.strip_prefix("l:") {
-                let names = value.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from);
+                let names =
+                    value.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from);
                 out.lists.push((key.to_string(), names.collect()));
             } else if let Some(rest) = name.strip_prefix("d:") {
                 let Some((key, part)) = rest.rsplit_once('-') else { continue };
@@ -439,9 +457,17 @@ impl Submitted {
     /// Every key the form names.
     pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         let action = self.action.iter().map(|a| match a {
-            Action::Add(k, _) | Action::Remove(k) | Action::Up(k, _) | Action::Down(k, _) | Action::Row(k) => k.as_str(),
+            Action::Add(k, _)
+            | Action::Remove(k)
+            | Action::Up(k, _)
+            | Action::Down(k, _)
+            | Action::Row(k) => k.as_str(),
         });
-        self.texts.iter().map(|(k, _)| k.as_str()).chain(self.lists.iter().map(|(k, _)| k.as_str())).chain(action)
+        self.texts
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(self.lists.iter().map(|(k, _)| k.as_str()))
+            .chain(action)
     }
 }
 
@@ -467,12 +493,16 @@ impl Action {
     /// next (the paragraph added or moved).
     pub(crate) fn apply(&self, text: &str) -> Result<(String, Option<String>), Refused> {
         Ok(match self {
-            Action::Add(list, at) => (edit::insert(text, list, *at, "")?, Some(format!("{list}[{at}]"))),
+            Action::Add(list, at) => {
+                (edit::insert(text, list, *at, "")?, Some(format!("{list}[{at}]")))
+            }
             Action::Remove(key) => (edit::remove(text, key)?, None),
             Action::Up(list, i) if *i > 0 => {
                 (edit::swap(text, list, i - 1)?, Some(format!("{list}[{}]", i - 1)))
             }
-            Action::Down(list, i) => (edit::swap(text, list, *i)?, Some(format!("{list}[{}]", i + 1))),
+            Action::Down(list, i) => {
+                (edit::swap(text, list, *i)?, Some(format!("{list}[{}]", i + 1)))
+            }
             Action::Up(..) => (text.to_string(), None),
             Action::Row(list) => {
                 let row = [("role", vec![String::new()]), ("names", vec![String::new()])];
@@ -504,7 +534,8 @@ mod tests {
     use super::*;
 
     fn barnet() -> String {
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/barnet-2014.yaml")).unwrap()
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/barnet-2014.yaml"))
+            .unwrap()
     }
 
     #[test]
@@ -526,7 +557,8 @@ mod tests {
             let form = form(&part, &text, &[]);
             for field in edit::fields(&text, "").iter().filter(|f| in_part(&f.key, &part)) {
                 assert!(
-                    form.anchors.iter().any(|(k, _)| *k == field.key || under(&field.key, k) && field.key.contains("names")),
+                    form.anchors.iter().any(|(k, _)| *k == field.key
+                        || under(&field.key, k) && field.key.contains("names")),
                     "{} is not on the page of {}",
                     field.key,
                     part.id
@@ -560,7 +592,13 @@ mod tests {
             [("area", "Barnet"), ("summary[0]", "One\ntwo"), ("published", "2014-07-06")]
                 .map(|(a, b)| (a.to_string(), b.to_string()))
         );
-        assert_eq!(read.lists, [("copy_to[0].names".to_string(), vec!["A Person".to_string(), "B Person".to_string()])]);
+        assert_eq!(
+            read.lists,
+            [(
+                "copy_to[0].names".to_string(),
+                vec!["A Person".to_string(), "B Person".to_string()]
+            )]
+        );
         assert_eq!(read.action, Some(Action::Down("summary".into(), 0)));
         assert_eq!(date_text("31", "2", "2014").as_deref(), Some("2014-02-31"));
         assert_eq!(date_text("x", "", "14").as_deref(), Some("0014--x"));
