@@ -657,3 +657,17 @@ fn differences(
         _ => {}
     }
 }
+
+#[test]
+fn a_welsh_letter_previews_in_welsh() {
+    let editor = Editor::start_on(Some("caerdydd-2016-cy.yaml"));
+    let cookie = editor.cookie();
+    let preview = editor.send("GET", "/preview", &[("Cookie", &cookie)], "");
+    assert_eq!(preview.status, 200);
+    assert!(preview.body.contains("lang=\"cy"), "{}", preview.body);
+    let welsh =
+        run(editor.dir.path(), &["render", "barnet.yaml", "--format", "html", "-o", "-"], None);
+    assert_eq!(preview.body, String::from_utf8(welsh.stdout).unwrap(), "the page `render` writes");
+    let page = editor.send("GET", "/part/details", &[("Cookie", &cookie)], "").body;
+    assert!(page.contains("value=\"cy\" checked"), "{page}");
+}
