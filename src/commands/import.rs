@@ -25,10 +25,14 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
     let Some(pipeline) = super::reported(Pipeline::new(&args.reading.setup()), format, sink) else {
         return Ok(false);
     };
+    let targets: Vec<Output> =
+        letters.iter().map(|l| target(l, args.output.as_ref(), several)).collect();
+    let mut ready =
+        if args.check { Vec::new() } else { imported_at_once(&pipeline, &letters, &targets) };
+    ready.resize_with(letters.len(), || None);
     let mut all_ok = true;
-    for letter in &letters {
-        let target = target(letter, args.output.as_ref(), several);
-        let ok = match import_one(&pipeline, letter, &target, &args, sink) {
+    for ((letter, target), ready) in letters.iter().zip(&targets).zip(ready) {
+        let ok = match import_one(&pipeline, letter, target, &args, ready, sink) {
             Ok(ok) => ok,
             Err(error) => {
                 sink.diagnostics(&error.diagnostics(), format);
@@ -38,6 +42,41 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
         all_ok &= ok;
     }
     Ok(all_ok)
+}
+
+/// Each letter of several read and imported on the machine's cores, in
+/// order; nothing is written or printed here.
+fn imported_at_once(
+    pipeline: &Pipeline,
+    letters: &[PathBuf],
+    targets: &[Output],
+) -> Vec<Option<Result<hmip_letter::import::Imported, Error>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(letters.len());
+    if threads < 2 {
+        return Vec::new();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<hmip_letter::import::Imported, Error>>> =
+        (0..letters.len()).map(|_| None).collect();
+    let done = std::sync::Mutex::new(&mut out);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(letter) = letters.get(i) else { break };
+                    let name = letter.display().to_string();
+                    let output_name = output_name(&targets[i]);
+                    let result =
+                        read(letter).and_then(|b| pipeline.import(&name, &b, &output_name));
+                    if let Ok(mut done) = done.lock() {
+                        done[i] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    out
 }
 
 /// The letters named, folders read for their `.pdf`, `.docx` and `.txt`
@@ -84,15 +123,13 @@ fn import_one(
     letter: &Path,
     target: &Output,
     args: &ImportArgs,
+    ready: Option<Result<hmip_letter::import::Imported, Error>>,
     sink: &mut dyn Sink,
 ) -> Result<bool, Error> {
     let format = args.reading.diagnostics();
-    let bytes = read(letter)?;
+    let bytes = if ready.is_some() { Vec::new() } else { read(letter)? };
     let name = letter.display().to_string();
-    let output_name = match target {
-        Output::Path(path) => path.display().to_string(),
-        Output::Stdout => "<stdout>".to_string(),
-    };
+    let output_name = output_name(target);
     if let Output::Path(path) = target {
         output::refuse_inputs(std::slice::from_ref(path), &[letter.to_path_buf()])?;
         if !args.check && !args.force && path.exists() {
@@ -101,7 +138,10 @@ fn import_one(
                 .into());
         }
     }
-    let imported = pipeline.import(&name, &bytes, &output_name)?;
+    let imported = match ready {
+        Some(done) => done?,
+        None => pipeline.import(&name, &bytes, &output_name)?,
+    };
     sink.diagnostics(&imported.problems, format);
     let errors = imported.problems.iter().filter(|d| d.is_error()).count();
     let comments =
@@ -131,6 +171,14 @@ fn import_one(
         }
     }
     Ok(errors == 0)
+}
+
+/// The name the imported findings are checked under: where they go.
+fn output_name(target: &Output) -> String {
+    match target {
+        Output::Path(path) => path.display().to_string(),
+        Output::Stdout => "<stdout>".to_string(),
+    }
 }
 
 fn read(letter: &Path) -> Result<Vec<u8>, Error> {
