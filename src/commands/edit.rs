@@ -685,7 +685,13 @@ async fn page_image(State(app): State<Arc<App>>, Path(file): Path<String>) -> Re
 fn render(app: &App, format: Format) -> Result<Vec<Vec<u8>>, Response> {
     let input = hmip_letter::load::Input::Path(app.path.clone());
     let options = Options { format, ..Options::default() };
-    match app.pipeline.export_input(&input, &options) {
+    let exported = app.pipeline.export_input(&input, &options);
+    // The PDF and the page images are typeset: Typst's caches keep what
+    // the last 2 letters used, so memory stays flat over a day's edits.
+    if format != Format::Html {
+        hmip_letter::forget_unused_for(2);
+    }
+    match exported {
         Ok(exported) if !exported.files.is_empty() => Ok(exported.files),
         Ok(_) => Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The letter rendered to nothing.")),
         Err(error) => {

@@ -40,6 +40,7 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
             }
         };
         all_ok &= ok;
+        hmip_letter::forget_unused_for(2);
     }
     Ok(all_ok)
 }
@@ -69,6 +70,9 @@ fn imported_at_once(
                     let output_name = output_name(&targets[i]);
                     let result =
                         read(letter).and_then(|b| pipeline.import(&name, &b, &output_name));
+                    // Typst's caches grow with every letter checked; as a
+                    // batch's threads do, keep what the last 2 used.
+                    hmip_letter::forget_unused_for(2);
                     if let Ok(mut done) = done.lock() {
                         done[i] = Some(result);
                     }
