@@ -114,21 +114,9 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
         // An item added empty takes its neighbours' block style.
         if written == "\"\""
             && let Some(like) = neighbour_block(text, &index, key)
-            && !value.is_empty()
-            && !value.lines().any(|l| l.starts_with([' ', '\t']))
-            && !value.ends_with('\n')
+            && let Some(block) = block_text(value, like.folded, like.indent)
         {
-            let inner = " ".repeat(like.indent);
-            let (token, lines) = if like.folded && !value.contains('\n') {
-                (">-", wrap(value, 80usize.saturating_sub(like.indent).max(20)))
-            } else {
-                ("|-", value.split('\n').map(String::from).collect())
-            };
-            let body: Vec<String> = lines
-                .iter()
-                .map(|l| if l.is_empty() { String::new() } else { format!("{inner}{l}") })
-                .collect();
-            tries.push(vec![(range.clone(), format!("{token}\n{}", body.join("\n")))]);
+            tries.push(vec![(range.clone(), block)]);
         }
         // A quoted paragraph that no longer fits on its line (it was
         // quoted while it ended in a space, half typed) is a block again.
@@ -136,20 +124,13 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, Refused> {
         let lead = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
         if written.starts_with('"')
             && (range.start - line_start + value.len() + 2 > 80 || value.contains('\n'))
-            && !value.is_empty()
-            && !value.ends_with([' ', '\t', '\n'])
+            && !value.ends_with([' ', '\t'])
             && !value
                 .lines()
                 .any(|l| l.is_empty() || l.starts_with([' ', '\t']) || l.ends_with([' ', '\t']))
+            && let Some(block) = block_text(value, true, lead + 2)
         {
-            let inner = " ".repeat(lead + 2);
-            let (token, lines) = if value.contains('\n') {
-                ("|-", value.split('\n').map(String::from).collect())
-            } else {
-                (">-", wrap(value, 80usize.saturating_sub(lead + 2).max(20)))
-            };
-            let body: Vec<String> = lines.iter().map(|l| format!("{inner}{l}")).collect();
-            tries.push(vec![(range.clone(), format!("{token}\n{}", body.join("\n")))]);
+            tries.push(vec![(range.clone(), block)]);
         }
         if is_plain_safe(value) && !written.starts_with(['"', '\'']) {
             tries.push(vec![(range.clone(), value.to_string())]);
@@ -197,27 +178,9 @@ pub fn insert(text: &str, list: &str, at: usize, value: &str) -> Result<String, 
             None => (line_start(text, dash(text, items[0])), items[0]),
         };
         let pad = " ".repeat(dash(text, like) - line_start(text, dash(text, like)));
-        let new = match Block::find(text, &like.value) {
-            Some(block)
-                if !value.is_empty()
-                    && !value.ends_with('\n')
-                    && !value.lines().any(|l| l.starts_with([' ', '\t'])) =>
-            {
-                let inner = " ".repeat(block.indent);
-                let (token, lines) = if block.folded && !value.contains('\n') {
-                    (">-", wrap(value, 80usize.saturating_sub(block.indent).max(20)))
-                } else {
-                    ("|-", value.split('\n').map(String::from).collect())
-                };
-                let lines: Vec<String> = lines;
-                let body: Vec<String> = lines
-                    .iter()
-                    .map(|l| if l.is_empty() { String::new() } else { format!("{inner}{l}") })
-                    .collect();
-                format!("{pad}- {token}\n{}\n", body.join("\n"))
-            }
-            _ => format!("{pad}- {}\n", quoted(value)),
-        };
+        let block = Block::find(text, &like.value)
+            .and_then(|block| block_text(value, block.folded, block.indent));
+        let new = format!("{pad}- {}\n", block.unwrap_or_else(|| quoted(value)));
         splice(text, place..place, &new)
     };
     checked(edited, &want, list)
@@ -566,6 +529,30 @@ impl Block {
         ]);
         out
     }
+}
+
+/// `value` as a block scalar with its content at `indent`: its indicator
+/// (`>-` folded at 80 columns when `folded` and it is one line, else `|-`)
+/// and its lines. `None` for what a block cannot hold as it is: nothing,
+/// a final line break, a line that starts with a space or a tab.
+fn block_text(value: &str, folded: bool, indent: usize) -> Option<String> {
+    if value.is_empty()
+        || value.ends_with('\n')
+        || value.lines().any(|l| l.starts_with([' ', '\t']))
+    {
+        return None;
+    }
+    let (token, lines) = if folded && !value.contains('\n') {
+        (">-", wrap(value, 80usize.saturating_sub(indent).max(20)))
+    } else {
+        ("|-", value.split('\n').map(String::from).collect())
+    };
+    let pad = " ".repeat(indent);
+    let body: Vec<String> = lines
+        .iter()
+        .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+        .collect();
+    Some(format!("{token}\n{}", body.join("\n")))
 }
 
 /// Words broken into lines of at most `width` at single spaces, so that

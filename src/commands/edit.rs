@@ -62,6 +62,8 @@ struct App {
     pages: Environment<'static>,
     /// One save at a time; the versions this server has seen or written.
     saving: Mutex<Versions>,
+    /// The pages as PNG, and the version of the file they were drawn from.
+    drawn: Mutex<Option<(String, Arc<Vec<Vec<u8>>>)>>,
 }
 
 /// The texts of the file's recent versions, by version, and which of them
@@ -145,6 +147,7 @@ pub(crate) fn run(args: EditArgs, sink: &mut dyn Sink) -> bool {
         token,
         pages,
         saving: Mutex::new(Versions::default()),
+        drawn: Mutex::new(None),
     });
     let address = format!("{}/?token={}", app.origin, app.token);
     // The address on a line of its own, on standard output, for the user
@@ -656,7 +659,7 @@ async fn pdf(State(app): State<Arc<App>>) -> Response {
 
 /// The letter's pages as images, as `render --format png` draws them.
 async fn page_images(State(app): State<Arc<App>>) -> Response {
-    match render(&app, Format::Png) {
+    match pngs(&app) {
         Ok(files) => {
             let pages: Vec<usize> = (1..=files.len()).collect();
             page(
@@ -673,13 +676,32 @@ async fn page_image(State(app): State<Arc<App>>, Path(file): Path<String>) -> Re
     let Some(n) = file.strip_suffix(".png").and_then(|n| n.parse::<usize>().ok()) else {
         return refuse(StatusCode::NOT_FOUND, "There is no such page.");
     };
-    match render(&app, Format::Png) {
-        Ok(mut files) if (1..=files.len()).contains(&n) => {
-            ([(header::CONTENT_TYPE, "image/png")], files.swap_remove(n - 1)).into_response()
+    match pngs(&app) {
+        Ok(files) if (1..=files.len()).contains(&n) => {
+            ([(header::CONTENT_TYPE, "image/png")], files[n - 1].clone()).into_response()
         }
         Ok(_) => refuse(StatusCode::NOT_FOUND, "There is no such page."),
         Err(response) => response,
     }
+}
+
+/// The letter's pages as PNG, drawn once for each version of the file:
+/// the page that lists them and each image it shows ask for them.
+fn pngs(app: &App) -> Result<Arc<Vec<Vec<u8>>>, Response> {
+    let version = match current(app) {
+        Ok(Some((_, version))) => version,
+        Ok(None) => return Err(Redirect::to("/").into_response()),
+        Err(why) => return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, &why)),
+    };
+    let mut drawn = app.drawn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((at, files)) = drawn.as_ref()
+        && *at == version
+    {
+        return Ok(files.clone());
+    }
+    let files = Arc::new(render(app, Format::Png)?);
+    *drawn = Some((version, files.clone()));
+    Ok(files)
 }
 
 fn render(app: &App, format: Format) -> Result<Vec<Vec<u8>>, Response> {

@@ -107,6 +107,13 @@ impl<'a> Patterns<'a> {
         Some(found)
     }
 
+    /// A phrase of several paragraphs, read as the letter has them: one
+    /// paragraph of the phrase to each, or all of them as one text (where
+    /// the letter's paragraphs are not the phrase's).
+    pub(crate) fn paragraphs(&self, phrase: Phrase, texts: &[String]) -> Option<Found> {
+        self.all(phrase, texts).or_else(|| self.joined(phrase, &texts.join(" ")))
+    }
+
     /// What a phrase's slots match in `text`, its paragraphs read as one
     /// run of words: for a text export that does not show where one
     /// paragraph ends and the next begins.

@@ -787,10 +787,7 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        let found = self
-            .patterns
-            .all(Phrase::Intro, &texts)
-            .or_else(|| self.patterns.joined(Phrase::Intro, &texts.join(" ")));
+        let found = self.patterns.paragraphs(Phrase::Intro, &texts);
         match found {
             Some(found) => self.fieldwork(found.get(&Slot::Fieldwork), at, false),
             None => {
@@ -836,10 +833,7 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        let found = self
-            .patterns
-            .all(Phrase::Context, &texts)
-            .or_else(|| self.patterns.joined(Phrase::Context, &texts.join(" ")));
+        let found = self.patterns.paragraphs(Phrase::Context, &texts);
         match found {
             Some(found) => self.inspection(&found, at),
             None => {
@@ -943,10 +937,7 @@ impl<'a> Reader<'a> {
         }
         let texts: Vec<String> = paras.iter().map(|b| b.plain()).collect();
         let at = paras.first().map(|b| b.at);
-        let found = self
-            .patterns
-            .all(Phrase::Closing, &texts)
-            .or_else(|| self.patterns.joined(Phrase::Closing, &texts.join(" ")));
+        let found = self.patterns.paragraphs(Phrase::Closing, &texts);
         match found {
             Some(found) => self.lead(&found, at),
             None => {
