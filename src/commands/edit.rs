@@ -63,8 +63,11 @@ struct App {
     /// One save at a time; the versions this server has seen or written.
     saving: Mutex<Versions>,
     /// The pages as PNG, and the version of the file they were drawn from.
-    drawn: Mutex<Option<(String, Arc<Vec<Vec<u8>>>)>>,
+    drawn: Mutex<Option<(String, Pages)>>,
 }
+
+/// A letter's pages, a PNG each.
+type Pages = Arc<Vec<Vec<u8>>>;
 
 /// The texts of the file's recent versions, by version, and which of them
 /// this server wrote.
@@ -687,7 +690,7 @@ async fn page_image(State(app): State<Arc<App>>, Path(file): Path<String>) -> Re
 
 /// The letter's pages as PNG, drawn once for each version of the file:
 /// the page that lists them and each image it shows ask for them.
-fn pngs(app: &App) -> Result<Arc<Vec<Vec<u8>>>, Response> {
+fn pngs(app: &App) -> Result<Pages, Response> {
     let version = match current(app) {
         Ok(Some((_, version))) => version,
         Ok(None) => return Err(Redirect::to("/").into_response()),
