@@ -21,13 +21,23 @@ def step(text):
     print("step:", text, flush=True)
 
 
-def wait_for(what, test, seconds=10.0):
+# Waits are for what the page does, not timings: long enough for a
+# machine busy with other tests.
+def wait_for(what, test, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if test():
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def ready(page):
+    """Waits for the page's script (edit.js, a module: it runs after the
+    page is parsed, so a field can be filled before it listens). Called
+    after a navigation has been waited for."""
+    wait_for("the page's script", lambda: page.evaluate(
+        "document.body.classList.contains('govuk-frontend-supported')"))
 
 
 def file_text():
@@ -64,7 +74,9 @@ with sync_playwright() as p:
     page.screenshot(path=str(shots / "edit-overview.png"), full_page=True)
 
     step("edit a commentary paragraph and see the preview change")
-    page.click("a[href='/part/area-1']")
+    with page.expect_navigation():
+        page.click("a[href='/part/area-1']")
+    ready(page)
     field = page.locator("#commentary-0--paragraphs-0")
     field.fill("Zanzibar is the word the preview must show, as typed in the form.")
     frame = page.frame_locator("iframe.edit-preview__frame")
@@ -90,13 +102,17 @@ with sync_playwright() as p:
 
     step("add, move and remove a paragraph")
     count = page.locator("textarea[name^='f:commentary[0].paragraphs[']").count()
-    page.click("button[value='add:commentary[0].paragraphs:%d']" % count)
+    with page.expect_navigation():
+        page.click("button[value='add:commentary[0].paragraphs:%d']" % count)
+    ready(page)
     wait_for("the new paragraph", lambda: page.locator("textarea[name^='f:commentary[0].paragraphs[']").count() == count + 1)
     new_id = "commentary-0--paragraphs-%d" % count
     wait_for("the new paragraph focused", lambda: active(page)["id"] == new_id)
     page.keyboard.type("Added with the button, then moved up.")
     wait_for("saved", lambda: "Added with the button, then moved up." in file_text())
-    page.click("button[value='up:commentary[0].paragraphs:%d']" % count)
+    with page.expect_navigation():
+        page.click("button[value='up:commentary[0].paragraphs:%d']" % count)
+    ready(page)
     moved = "#commentary-0--paragraphs-%d" % (count - 1)
     wait_for("moved up", lambda: page.locator(moved).input_value() == "Added with the button, then moved up.")
     page.click("button[value='remove:commentary[0].paragraphs[%d]']" % (count - 1))
@@ -105,6 +121,7 @@ with sync_playwright() as p:
 
     step("keyboard only: Tab to a field, type, Tab to Save, Enter")
     page.goto(origin + "/part/lead-inspector")
+    ready(page)
     for _ in range(40):
         page.keyboard.press("Tab")
         if active(page)["name"] == "f:lead_inspector.name":
@@ -126,12 +143,13 @@ with sync_playwright() as p:
     step("close the tab a moment after typing: the text is in the file")
     tab = context.new_page()
     tab.goto(origin + "/part/summary")
+    ready(tab)
     tab.locator("#summary-0").click()
     tab.keyboard.press("Control+A")
     tab.keyboard.type("Written just before the tab was closed.", delay=5)
     time.sleep(0.1)
     tab.close(run_before_unload=True)
-    wait_for("the last words in the file", lambda: "Written just before the tab was closed." in file_text(), 5)
+    wait_for("the last words in the file", lambda: "Written just before the tab was closed." in file_text())
 
     step("the page at 320 pixels: form and preview one above the other")
     narrow = browser.new_context(viewport={"width": 320, "height": 800})
