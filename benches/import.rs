@@ -4,8 +4,8 @@
 //! then read back into a findings file again and again: the PDF parsed,
 //! its glyphs placed (or the document's XML walked), the
 //! letter recognised by the words files and the findings written. The
-//! `check` of the result (which typesets it) is timed apart, as `import`
-//! runs both. Wall time and CPU time (user + system of this process,
+//! check of the result (read, checked and composed as `check` reads it,
+//! not typeset) is timed with it, as `import` runs both. Wall time and CPU time (user + system of this process,
 //! getrusage) per import; the target is 50 ms for the import itself.
 
 // Unwrapping is how a benchmark stops with its reason.

@@ -413,9 +413,16 @@ impl Pipeline {
     }
 
     /// Reads a published letter (a PDF, or its text) back into a findings
-    /// file, and checks that file as `check` would: the import's own
+    /// file, and checks that file as `check` reads it: the import's own
     /// problems first (located in the letter), then the findings file's
     /// (located in the file, named `output_name`).
+    ///
+    /// The file is read, checked against the contract and composed into
+    /// its letter with the words of its language and the Typst source
+    /// written, but not typeset: that is `render`'s work (and `import
+    /// --check`'s), and would make an import cost a render on top of
+    /// reading the letter. Typesetting escaped text through the tool's
+    /// own templates finds nothing the checks before it do not.
     pub fn import(
         &self,
         name: &str,
@@ -425,7 +432,7 @@ impl Pipeline {
         let mut imported = self.import_only(name, bytes)?;
         let file = SourceFile::new(output_name, imported.yaml.clone());
         let checked = self.load(file, None).and_then(|loaded| {
-            let options = Options { format: crate::Format::Pdf, ..Options::default() };
+            let options = Options { format: crate::Format::Typ, ..Options::default() };
             self.export(&loaded, &options).map(|exported| exported.warnings)
         });
         let missing = imported.problems.iter().any(Diagnostic::is_error);

@@ -40,7 +40,11 @@ pub(crate) fn run(args: ImportArgs, sink: &mut dyn Sink) -> Result<bool, clap::E
             }
         };
         all_ok &= ok;
-        hmip_letter::forget_unused_for(2);
+        // `--check` typesets each letter: keep what the last 2 used of
+        // Typst's caches, as a batch does.
+        if args.check {
+            hmip_letter::forget_unused_for(2);
+        }
     }
     Ok(all_ok)
 }
@@ -68,11 +72,9 @@ fn imported_at_once(
                     let Some(letter) = letters.get(i) else { break };
                     let name = letter.display().to_string();
                     let output_name = output_name(&targets[i]);
+                    // Nothing here is typeset: no Typst caches to trim.
                     let result =
                         read(letter).and_then(|b| pipeline.import(&name, &b, &output_name));
-                    // Typst's caches grow with every letter checked; as a
-                    // batch's threads do, keep what the last 2 used.
-                    hmip_letter::forget_unused_for(2);
                     if let Ok(mut done) = done.lock() {
                         done[i] = Some(result);
                     }
@@ -165,9 +167,9 @@ fn import_one(
                 output::write_new(path, imported.yaml.as_bytes())?;
             }
             let what = match (errors, comments) {
-                (0, 0) => "it passes `check`".to_string(),
-                (0, 1) => "it passes `check`; 1 `# import:` comment to look at".to_string(),
-                (0, n) => format!("it passes `check`; {n} `# import:` comments to look at"),
+                (0, 0) => "nothing missing".to_string(),
+                (0, 1) => "nothing missing; 1 `# import:` comment to look at".to_string(),
+                (0, n) => format!("nothing missing; {n} `# import:` comments to look at"),
                 (1, _) => "1 thing the letter lacks is a TODO in it".to_string(),
                 (e, _) => format!("{e} things the letter lacks are TODOs in it"),
             };

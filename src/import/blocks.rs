@@ -7,8 +7,6 @@
 //! draft mark) is taken out by the caller's `furniture` test first, so a
 //! paragraph broken over two pages is one paragraph.
 
-use regex::Regex;
-
 use super::lines::{Line, Place, join, tidy};
 use crate::letter::{Inline, Text};
 
@@ -64,9 +62,9 @@ pub(crate) fn blocks_spaced(
     heading: &dyn Fn(&str) -> bool,
 ) -> Vec<Block> {
     #[allow(clippy::unwrap_used)] // a constant pattern
-    let number = Regex::new(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
+    let number = super::patterns::regex(r"^(\d+\.\d+\.)(?:\s+|$)").unwrap();
     #[allow(clippy::unwrap_used)] // a constant pattern
-    let list_number = Regex::new(r"^\d+\.$").unwrap();
+    let list_number = super::patterns::regex(r"^\d+\.$").unwrap();
     let (usual, gap) = paragraph_gap(letter);
     // How far right the text goes: the measure a line fills when its
     // paragraph goes on after it.

@@ -7,7 +7,8 @@
 //! is captured. The number of cases is figures; the phone clause is the
 //! words file's `phone_clause`, or nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
 
@@ -43,7 +44,7 @@ impl<'a> Patterns<'a> {
             .words
             .patterns(phrase, &slot)
             .into_iter()
-            .map(|p| Regex::new(&format!("^(?:{p})$")).ok())
+            .map(|p| regex(&format!("^(?:{p})$")))
             .collect();
         let compiled = std::rc::Rc::new(compiled);
         self.cache.borrow_mut().insert(key, compiled.clone());
@@ -131,7 +132,7 @@ impl<'a> Patterns<'a> {
             self.slot(slot, n)
         };
         let parts = self.words.patterns(phrase, &slot);
-        let regex = Regex::new(&format!(r"^(?:{})$", parts.join(r"\s+"))).ok()?;
+        let regex = regex(&format!(r"^(?:{})$", parts.join(r"\s+")))?;
         let captures = regex.captures(text)?;
         let mut found = Found::new();
         for name in regex.capture_names().flatten() {
@@ -159,11 +160,38 @@ impl<'a> Patterns<'a> {
     /// Which form of a phrase with forms `text` is, given the slots known.
     pub(crate) fn form(&self, phrase: Phrase, text: &str) -> Option<String> {
         let slot = |slot: Slot, n: usize| self.slot(slot, n);
-        self.words.form_patterns(phrase, &slot).into_iter().find_map(|(form, p)| {
-            let regex = Regex::new(&format!("^(?:{p})$")).ok()?;
-            regex.is_match(text).then_some(form)
-        })
+        self.words
+            .form_patterns(phrase, &slot)
+            .into_iter()
+            .find_map(|(form, p)| regex(&format!("^(?:{p})$"))?.is_match(text).then_some(form))
     }
+}
+
+/// How many compiled expressions the process keeps before it starts
+/// again: a letter asks for about 30, all but 2 or 3 the same as every
+/// other letter in its language (those few hold its own words).
+const KEPT: usize = 512;
+
+/// Expressions compiled once for the process: compiling one costs more
+/// than matching it, and every letter of a folder asks for the same ones.
+static COMPILED: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Default::default);
+
+/// `pattern` compiled, or `None` if it is not a regular expression (a
+/// words file's phrase that makes none is not recognised).
+pub(crate) fn regex(pattern: &str) -> Option<Regex> {
+    let kept = || COMPILED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = kept().get(pattern) {
+        return found.clone();
+    }
+    // Compiled with the cache unlocked: letters read on other threads go
+    // on meanwhile (two may compile one pattern; both get the same).
+    let regex = Regex::new(pattern).ok();
+    let mut compiled = kept();
+    if compiled.len() >= KEPT {
+        compiled.clear();
+    }
+    compiled.insert(pattern.to_string(), regex.clone());
+    regex
 }
 
 /// Known words as a pattern: themselves, any white space matching any.

@@ -203,6 +203,27 @@ struct Font<'a> {
     default_width: f32,
     italic: bool,
     bold: bool,
+    /// Each code's text, decoded once: a letter uses a few dozen codes of
+    /// a font thousands of times.
+    decoded: std::cell::RefCell<BTreeMap<u32, String>>,
+}
+
+impl Font<'_> {
+    /// The text of one code (its bytes and their value), by the font's
+    /// encoding or ToUnicode map; empty where it has none.
+    fn text(&self, code: &[u8], value: u32) -> String {
+        if let Some(text) = self.decoded.borrow().get(&value) {
+            return text.clone();
+        }
+        let text =
+            self.encoding.as_ref().and_then(|e| e.bytes_to_string(code).ok()).unwrap_or_default();
+        let mut decoded = self.decoded.borrow_mut();
+        // A font has at most 65,536 codes; a hostile one is not kept whole.
+        if decoded.len() < 10_000 {
+            decoded.insert(value, text.clone());
+        }
+        text
+    }
 }
 
 fn font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
@@ -247,6 +268,7 @@ fn font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
         default_width,
         italic: base.contains("italic") || base.contains("oblique"),
         bold: base.contains("bold"),
+        decoded: Default::default(),
     }
 }
 
@@ -475,11 +497,7 @@ fn page_glyphs<'a>(
                                     + tc
                                     + if step == 1 && value == 32 { tw } else { 0.0 })
                                     * th;
-                                let text = font
-                                    .encoding
-                                    .as_ref()
-                                    .and_then(|e| e.bytes_to_string(code).ok())
-                                    .unwrap_or_default();
+                                let text = font.text(code, value);
                                 let scale = (trm.0[2] * trm.0[2] + trm.0[3] * trm.0[3]).sqrt();
                                 let rotated =
                                     trm.0[1].abs() > 0.01 * scale || trm.0[2].abs() > 0.01 * scale;

@@ -17,7 +17,7 @@ use super::blocks::{self, Block, Kind};
 use super::draft::{AreaDraft, CopyDraft, Draft, LeadDraft, PersonDraft, Scalar, Val};
 use super::inline;
 use super::lines::{Line, Place, squeeze};
-use super::patterns::{Found, Patterns};
+use super::patterns::{self, Found, Patterns};
 use crate::dates::{parse_date, parse_range};
 use crate::error::Diagnostic;
 use crate::letter::Text;
@@ -102,7 +102,7 @@ pub(crate) fn passages(
     let blocks = blocks::blocks(lines, &mut *furniture, &heading);
     // A printed web page's notes read as the footnotes they are.
     #[allow(clippy::unwrap_used)] // a constant pattern
-    let numbered_note = Regex::new(r"^(\d+)\. ").unwrap();
+    let numbered_note = patterns::regex(r"^(\d+)\. ").unwrap();
     blocks
         .iter()
         .filter_map(|b| reader.note_block(b))
@@ -351,12 +351,12 @@ impl<'a> Reader<'a> {
             Phrase::CopyListHeading,
         ] {
             for p in self.words.patterns(phrase, &any) {
-                if let Ok(r) = Regex::new(&format!("^(?:{p})$")) {
+                if let Some(r) = patterns::regex(&format!("^(?:{p})$")) {
                     patterns.push(r);
                 }
             }
         }
-        if let Ok(r) = Regex::new(r"^\d+\.\s+\S") {
+        if let Some(r) = patterns::regex(r"^\d+\.\s+\S") {
             patterns.push(r);
         }
         move |text: &str| {
@@ -374,7 +374,7 @@ impl<'a> Reader<'a> {
                 Slot::Page | Slot::Pages => r"\d+".to_string(),
                 other => any(other, n),
             }) {
-                if let Ok(r) = Regex::new(&format!("^(?:{p})$")) {
+                if let Some(r) = patterns::regex(&format!("^(?:{p})$")) {
                     out.push(r);
                 }
             }
@@ -621,14 +621,14 @@ impl<'a> Reader<'a> {
         // All the keywords, however they are separated (LibreOffice saves
         // them with spaces, not commas).
         let all = format!("^(?:{})$", patterns.join(r"(?:\s*,\s*|\s+)"));
-        if let Ok(regex) = Regex::new(&all)
+        if let Some(regex) = patterns::regex(&all)
             && let Some(area) =
                 regex.captures(&hints.keywords.join(", ")).and_then(|c| c.name("area_0"))
         {
             return Some(area.as_str().to_string());
         }
         for (pattern, keyword) in patterns.iter().zip(&hints.keywords) {
-            let regex = Regex::new(&format!("^(?:{pattern})$")).ok()?;
+            let regex = patterns::regex(&format!("^(?:{pattern})$"))?;
             if let Some(area) = regex.captures(keyword).and_then(|c| c.name("area_0")) {
                 return Some(area.as_str().to_string());
             }
@@ -868,7 +868,7 @@ impl<'a> Reader<'a> {
 
     fn commentary(&mut self, blocks: &[Block]) {
         #[allow(clippy::unwrap_used)] // a constant pattern
-        let heading = Regex::new(r"^(\d+)\.\s+(.+)$").unwrap();
+        let heading = patterns::regex(r"^(\d+)\.\s+(.+)$").unwrap();
         for block in blocks {
             let plain = block.plain();
             let next = self.draft.commentary.len() + 1;

@@ -436,7 +436,7 @@ fn the_command_writes_beside_the_letter_and_never_over_a_file() {
     std::fs::write(dir.path().join("barnet.pdf"), pdf.bytes()).unwrap();
     let out = run(dir.path(), &["import", "barnet.pdf"], None);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("wrote barnet.yaml: it passes `check`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote barnet.yaml: nothing missing"), "{}", stderr(&out));
     let first = std::fs::read_to_string(dir.path().join("barnet.yaml")).unwrap();
     // Not again without --force.
     std::fs::write(dir.path().join("barnet.yaml"), "mine").unwrap();
@@ -481,6 +481,14 @@ fn a_folder_of_letters_imports_into_a_folder() {
         files_in(&dir.path().join("found")),
         ["barnet-2014.yaml", "bath-2016.yaml", "reference.yaml"]
     );
+    // Each in order, and "nothing missing" is what `check` (which
+    // typesets them too) finds.
+    let said = stderr(&out);
+    let at = |name: &str| said.find(&format!("{name}.yaml: nothing missing")).expect(name);
+    assert!(at("barnet-2014") < at("bath-2016") && at("bath-2016") < at("reference"), "{said}");
+    let found = ["barnet-2014", "bath-2016", "reference"].map(|n| format!("found/{n}.yaml"));
+    let out = run(dir.path(), &["check", &found[0], &found[1], &found[2]], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]
